@@ -1,0 +1,41 @@
+# RaiPlay — `make run` to try it, `make test` to check it.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test bench lint format install setup clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+run: setup  ## serve the app with demo content on http://127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install  ## the whole suite; PostgreSQL/Redis/browser tests skip (and say so) without them
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install  ## performance benchmarks (pytest-benchmark)
+	$(PY) -m pytest -m benchmark --benchmark-enable --benchmark-only $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

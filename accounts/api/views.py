@@ -1,0 +1,123 @@
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from raiplay.ratelimits import enforce
+
+from .. import google, selectors, services
+from ..tokens import token_pair
+from . import serializers as s
+
+
+class PublicAPIView(APIView):
+    """Sign-in endpoints: no credentials needed, and a stale bearer token must not block them."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+
+class SignupView(PublicAPIView):
+    @extend_schema(request=s.SignupInput, responses={201: s.SignupOutput}, tags=["auth"])
+    def post(self, request):
+        enforce(request, group="signup", key="ip", rates=[settings.AUTH_RATE])
+        data = s.SignupInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.register_user(**data.validated_data)
+        return Response({**token_pair(user), "user": s.MeSerializer(user).data}, status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicAPIView):
+    @extend_schema(
+        request=s.LoginInput,
+        responses={200: s.TokenPair, 401: OpenApiResponse(description="Wrong credentials")},
+        tags=["auth"],
+        description="Form-encoded or JSON. `username` may be the email.",
+    )
+    def post(self, request):
+        enforce(request, group="login-ip", key="ip", rates=[settings.AUTH_RATE])
+        data = s.LoginInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        identifier = data.validated_data["username"]
+        enforce(request, group="login-account", key=identifier.strip().lower(), rates=[settings.AUTH_RATE])
+        user = selectors.find_for_login(identifier)
+        if user is None or not user.check_password(data.validated_data["password"]):
+            raise AuthenticationFailed("Incorrect username or password.")
+        if not user.is_active:
+            raise AuthenticationFailed("This account is disabled.")
+        return Response(token_pair(user))
+
+
+class RefreshView(PublicAPIView):
+    @extend_schema(request=s.RefreshInput, responses={200: s.TokenPair}, tags=["auth"])
+    def post(self, request):
+        data = s.RefreshInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        refresh = TokenRefreshSerializer(data={"refresh": data.validated_data["refresh_token"]})
+        try:
+            refresh.is_valid(raise_exception=True)
+        except (TokenError, ValidationError) as error:
+            raise AuthenticationFailed("The refresh token is invalid, expired or revoked.") from error
+        return Response(
+            {
+                "access_token": refresh.validated_data["access"],
+                "refresh_token": refresh.validated_data["refresh"],
+                "token_type": "bearer",
+            }
+        )
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.RefreshInput, responses={204: None}, tags=["auth"])
+    def post(self, request):
+        data = s.RefreshInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            token = RefreshToken(data.validated_data["refresh_token"])
+        except TokenError as error:
+            raise ValidationError({"refresh_token": ["The refresh token is invalid or expired."]}) from error
+        if str(token.get("user_id")) != str(request.user.pk):
+            raise ValidationError({"refresh_token": ["This token belongs to another account."]})
+        token.blacklist()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GoogleView(PublicAPIView):
+    @extend_schema(request=s.GoogleInput, responses={200: s.TokenPair}, tags=["auth"])
+    def post(self, request):
+        enforce(request, group="google", key="ip", rates=[settings.AUTH_RATE])
+        data = s.GoogleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        identity = google.verify_id_token(data.validated_data["id_token"])
+        user = services.sign_in_with_google(identity=identity)
+        if not user.is_active:
+            raise AuthenticationFailed("This account is disabled.")
+        return Response(token_pair(user))
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.MeSerializer, tags=["users"])
+    def get(self, request):
+        return Response(s.MeSerializer(request.user).data)
+
+    @extend_schema(request=s.ProfileInput, responses=s.MeSerializer, tags=["users"])
+    def patch(self, request):
+        data = s.ProfileInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        user = services.update_profile(user=request.user, **data.validated_data)
+        return Response(s.MeSerializer(user).data)
+
+    @extend_schema(responses={204: None}, tags=["users"], description="Erase the account and all its data.")
+    def delete(self, request):
+        services.delete_account(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,32 @@
+from .models import User
+
+
+def find_for_login(identifier: str) -> User | None:
+    """The user a sign-in names: username first, then email in any case."""
+    identifier = identifier.strip()
+    user = User.objects.filter(username=identifier).first()
+    if user is None and "@" in identifier:
+        user = User.objects.filter(email__iexact=identifier).first()
+    return user
+
+
+def export_data(user: User) -> dict:
+    """The account's part of the learner's data export."""
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "email": user.email,
+        "display_name": user.display_name,
+        "avatar_url": user.avatar_url,
+        "birth_year": user.birth_year,
+        "timezone": user.timezone,
+        "show_on_leaderboard": user.show_on_leaderboard,
+        "date_joined": user.date_joined.isoformat(),
+        "xp": user.xp,
+        "coins": user.coins,
+        "level": user.level,
+        "streak_count": user.streak_count,
+        "longest_streak": user.longest_streak,
+        "last_active_date": user.last_active_date.isoformat() if user.last_active_date else None,
+        "streak_freezes": user.streak_freezes,
+    }

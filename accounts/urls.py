@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/delete/", views.delete_account, name="delete-account"),
+]

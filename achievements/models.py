@@ -1,0 +1,1 @@
+"""Achievements own the game layer: the reward ledger, stats, achievements, daily quests, shop."""

@@ -1,0 +1,1 @@
+"""Chat owns FinBot: conversations, messages and the editors' knowledge articles."""

@@ -1,0 +1,1 @@
+"""Videos own the short-video library and what each learner saved, liked and watched."""
