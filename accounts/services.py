@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from raiplay.exceptions import DomainError
 
 from .models import User
-from .signals import user_registered
+from .signals import profile_updated, user_registered
 
 PROFILE_FIELDS = ("display_name", "avatar_url", "timezone", "show_on_leaderboard", "birth_year")
 
@@ -65,10 +65,13 @@ def update_profile(*, user: User, **changes) -> User:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise DomainError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    changed = {name for name, value in changes.items() if getattr(user, name) != value}
     for name, value in changes.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password", "username", "email"])
     user.save(update_fields=list(changes))
+    if changed:
+        profile_updated.send(sender=User, user=user, changed=changed)
     return user
 
 

@@ -6,6 +6,8 @@ Games, videos and chat announce events; the reward layer answers each event with
 
 from dataclasses import dataclass, field
 
+from rest_framework import serializers
+
 
 @dataclass
 class Rewards:
@@ -47,3 +49,14 @@ def from_responses(responses) -> Rewards:
         if isinstance(value, Rewards):
             total = total.merge(value)
     return total
+
+
+class RewardsSerializer(serializers.Serializer):
+    """The `rewards` block's schema, for the API documentation."""
+
+    xp = serializers.IntegerField()
+    coins = serializers.IntegerField()
+    level = serializers.IntegerField()
+    level_up = serializers.BooleanField()
+    achievements = serializers.ListField(child=serializers.DictField())
+    daily_quests = serializers.ListField(child=serializers.IntegerField())

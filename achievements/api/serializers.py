@@ -1,0 +1,140 @@
+from rest_framework import serializers
+
+from ..models import Achievement, DailyQuest, LedgerEntry, Redemption, ShopItem, UserAchievement
+
+
+class LeaderboardRow(serializers.Serializer):
+    rank = serializers.IntegerField()
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    avatar_url = serializers.CharField()
+    level = serializers.IntegerField()
+    xp = serializers.IntegerField()
+
+
+class LeaderboardMe(serializers.Serializer):
+    rank = serializers.IntegerField()
+    xp = serializers.IntegerField()
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    results = LeaderboardRow(many=True)
+    me = LeaderboardMe(allow_null=True)
+
+
+class LeaderboardQuery(serializers.Serializer):
+    period = serializers.ChoiceField(choices=["all", "week"], default="all")
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
+    around = serializers.ChoiceField(choices=["me"], required=False)
+
+
+class AchievementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Achievement
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "icon",
+            "metric",
+            "threshold",
+            "xp_reward",
+            "coin_reward",
+            "is_secret",
+        ]
+
+
+class AchievementProgressSerializer(serializers.Serializer):
+    def to_representation(self, item):
+        data = AchievementSerializer(item.achievement).data
+        data.update(
+            earned=item.earned,
+            earned_at=item.earned_at.isoformat() if item.earned_at else None,
+            progress={"current": item.current, "target": item.target},
+        )
+        return data
+
+
+class BadgeSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="achievement.slug")
+    title = serializers.CharField(source="achievement.title")
+    description = serializers.CharField(source="achievement.description")
+    icon = serializers.CharField(source="achievement.icon")
+
+    class Meta:
+        model = UserAchievement
+        fields = ["slug", "title", "description", "icon", "earned_at"]
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "xp", "coins", "reason", "source_type", "source_id", "note", "created_at"]
+
+
+class PublicProfileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    avatar_url = serializers.CharField()
+    level = serializers.IntegerField()
+    xp = serializers.IntegerField()
+    streak_count = serializers.IntegerField()
+    badges = BadgeSerializer(many=True)
+
+
+class DailyQuestSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="template.slug")
+    title = serializers.CharField(source="template.title")
+    metric = serializers.CharField(source="template.metric")
+    target = serializers.IntegerField(source="template.target")
+    xp_reward = serializers.IntegerField(source="template.xp_reward")
+    coin_reward = serializers.IntegerField(source="template.coin_reward")
+    completed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DailyQuest
+        fields = [
+            "id",
+            "date",
+            "slug",
+            "title",
+            "metric",
+            "progress",
+            "target",
+            "xp_reward",
+            "coin_reward",
+            "completed",
+            "completed_at",
+        ]
+
+    def get_completed(self, quest) -> bool:
+        return quest.completed_at is not None
+
+
+class ShopItemSerializer(serializers.ModelSerializer):
+    in_stock = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ShopItem
+        fields = ["id", "slug", "name", "description", "image", "kind", "cost_coins", "stock", "in_stock"]
+
+    def get_in_stock(self, item) -> bool:
+        return item.stock is None or item.stock > 0
+
+
+class RedemptionSerializer(serializers.ModelSerializer):
+    item = ShopItemSerializer()
+
+    class Meta:
+        model = Redemption
+        fields = ["id", "code", "item", "coins", "created_at"]
+
+
+class RedeemOutput(serializers.Serializer):
+    code = serializers.CharField()
+    item = ShopItemSerializer()
+    coins = serializers.IntegerField(help_text="The learner's coin balance after the redemption.")

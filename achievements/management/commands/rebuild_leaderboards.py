@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from achievements import leaderboards
+
+
+class Command(BaseCommand):
+    help = "Rewrite the Redis leaderboards (all-time and this week) from the database."
+
+    def handle(self, *args, **options):
+        if not settings.REDIS_URL:
+            self.stdout.write("REDIS_URL is not set: leaderboards are read from the database; nothing to rebuild.")
+            return
+        count = leaderboards.rebuild()
+        self.stdout.write(self.style.SUCCESS(f"Leaderboards rebuilt: {count} learner(s) on the all-time board."))

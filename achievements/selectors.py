@@ -1,0 +1,142 @@
+"""Reads of the game layer."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import levels, streaks
+from .models import (
+    Achievement,
+    DailyQuest,
+    DailyQuestTemplate,
+    LedgerEntry,
+    Redemption,
+    ShopItem,
+    UserAchievement,
+    UserStat,
+)
+
+DAILY_QUESTS_PER_DAY = 3
+
+
+def daily_templates_for(*, user_id: int, day: date) -> list[DailyQuestTemplate]:
+    """Three active templates, the same ones for a learner all day: a hash orders them."""
+    templates = list(DailyQuestTemplate.objects.filter(active=True))
+
+    def rank(template):
+        return hashlib.sha256(f"{user_id}:{day.isoformat()}:{template.slug}".encode()).hexdigest()
+
+    return sorted(templates, key=rank)[:DAILY_QUESTS_PER_DAY]
+
+
+def today_for(user: User) -> date:
+    return streaks.local_date(timezone.now(), user.timezone)
+
+
+@dataclass
+class AchievementProgress:
+    achievement: Achievement
+    earned: bool
+    earned_at: object
+    current: int
+    target: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.current / self.target)) if self.target else 100
+
+
+def achievements_for(*, user: User) -> list[AchievementProgress]:
+    """Every active achievement with the learner's progress; secret ones only once earned."""
+    stats = dict(UserStat.objects.filter(user=user).values_list("metric", "value")) if user.is_authenticated else {}
+    earned = (
+        dict(UserAchievement.objects.filter(user=user).values_list("achievement_id", "earned_at"))
+        if user.is_authenticated
+        else {}
+    )
+    result = []
+    for achievement in Achievement.objects.filter(is_active=True):
+        if achievement.is_secret and achievement.pk not in earned:
+            continue
+        current = min(stats.get(achievement.metric, 0), achievement.threshold)
+        if achievement.pk in earned:
+            current = achievement.threshold
+        result.append(
+            AchievementProgress(
+                achievement, achievement.pk in earned, earned.get(achievement.pk), current, achievement.threshold
+            )
+        )
+    return result
+
+
+def badges_for(*, user: User) -> QuerySet[UserAchievement]:
+    return UserAchievement.objects.filter(user=user).select_related("achievement").order_by("-earned_at")
+
+
+def activity_for(*, user: User) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def xp_by_day(*, user: User, days: int = 30) -> list[tuple[date, int]]:
+    """XP earned on each of the last `days` local days (zeros included), for the profile chart."""
+    today = today_for(user)
+    first = today - timedelta(days=days - 1)
+    totals = dict(
+        LedgerEntry.objects.filter(user=user, created_at__date__gte=first - timedelta(days=1))
+        .annotate(day=TruncDate("created_at", tzinfo=streaks.ZoneInfo(user.timezone)))
+        .values("day")
+        .annotate(total=Sum("xp"))
+        .values_list("day", "total")
+    )
+    return [(first + timedelta(days=i), totals.get(first + timedelta(days=i), 0) or 0) for i in range(days)]
+
+
+def level_progress(user: User) -> dict:
+    return levels.progress(user.xp)
+
+
+def shop_items() -> QuerySet[ShopItem]:
+    return ShopItem.objects.filter(active=True).order_by("cost_coins", "name")
+
+
+def redemptions_for(*, user: User) -> QuerySet[Redemption]:
+    return Redemption.objects.filter(user=user).select_related("item").order_by("-created_at")
+
+
+def public_profiles() -> QuerySet[User]:
+    """Active learners with their badges loaded, for public profile pages and the API."""
+    badges = UserAchievement.objects.select_related("achievement").order_by("-earned_at")
+    return User.objects.filter(is_active=True).prefetch_related(
+        Prefetch("achievements", queryset=badges, to_attr="badges")
+    )
+
+
+def export_data(user: User) -> dict:
+    """The game layer's part of the learner's data export."""
+    return {
+        "ledger": list(
+            LedgerEntry.objects.filter(user=user).values("xp", "coins", "reason", "key", "note", "created_at")
+        ),
+        "stats": dict(UserStat.objects.filter(user=user).values_list("metric", "value")),
+        "achievements": list(
+            UserAchievement.objects.filter(user=user).values("achievement__slug", "achievement__title", "earned_at")
+        ),
+        "daily_quests": list(
+            DailyQuest.objects.filter(user=user).values("date", "template__slug", "progress", "completed_at")
+        ),
+        "redemptions": list(Redemption.objects.filter(user=user).values("item__slug", "code", "coins", "created_at")),
+    }
+
+
+def ledger_mismatches() -> list[dict]:
+    """Learners whose counters disagree with their ledger (the invariant check_ledger verifies)."""
+    users = User.objects.annotate(
+        ledger_xp=Coalesce(Sum("ledger__xp"), Value(0)), ledger_coins=Coalesce(Sum("ledger__coins"), Value(0))
+    ).filter(~Q(ledger_xp=F("xp")) | ~Q(ledger_coins=F("coins")) | Q(coins__lt=0))
+    return list(users.values("id", "username", "xp", "ledger_xp", "coins", "ledger_coins"))

@@ -1,0 +1,37 @@
+"""Streak rules: a learning day is a local date on which the learner earned activity XP."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class StreakState:
+    count: int
+    longest: int
+    last_active: date | None
+    freezes: int
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def advance(state: StreakState, today: date) -> StreakState:
+    """The streak after learning on `today`.
+
+    Same day: unchanged. Next day: +1. One missed day and a freeze in hand: the freeze
+    covers it and the streak goes on. Anything else starts again at 1.
+    """
+    last = state.last_active
+    if last is not None and today <= last:
+        return state
+    freezes = state.freezes
+    if last == today - timedelta(days=1):
+        count = state.count + 1
+    elif last == today - timedelta(days=2) and freezes > 0:
+        freezes -= 1
+        count = state.count + 1
+    else:
+        count = 1
+    return StreakState(count=count, longest=max(state.longest, count), last_active=today, freezes=freezes)

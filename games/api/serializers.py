@@ -1,0 +1,150 @@
+from rest_framework import serializers
+
+from ..models import Choice, Game, Question
+from ..scoring import Answer
+
+
+class ChoiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Choice
+        fields = ["id", "text"]  # never is_correct
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = ChoiceSerializer(many=True)
+
+    class Meta:
+        model = Question
+        fields = ["id", "position", "prompt", "kind", "choices"]
+
+
+class GameSerializer(serializers.ModelSerializer):
+    """A game in a list, with the learner's state when signed in."""
+
+    completed = serializers.SerializerMethodField()
+    best_score = serializers.SerializerMethodField()
+    locked = serializers.SerializerMethodField()
+    quest_position = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Game
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "icon",
+            "type",
+            "category",
+            "difficulty",
+            "xp_reward",
+            "coin_reward",
+            "pass_score",
+            "scoring",
+            "min_play_seconds",
+            "quest_position",
+            "completed",
+            "best_score",
+            "locked",
+        ]
+
+    # These read what selectors.games_for attached; they never query.
+    def get_completed(self, game) -> bool:
+        mine = getattr(game, "mine", None)
+        return bool(mine and mine.completed_at)
+
+    def get_best_score(self, game) -> int | None:
+        mine = getattr(game, "mine", None)
+        return mine.best_score if mine else None
+
+    def get_locked(self, game) -> bool:
+        return getattr(game, "state", None) == "locked"
+
+    def get_quest_position(self, game) -> int | None:
+        step = getattr(game, "quest_step", None) if game.is_quest else None
+        return step.position if step else None
+
+
+class GameDetailSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True)
+    quest_position = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Game
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "icon",
+            "type",
+            "category",
+            "difficulty",
+            "xp_reward",
+            "coin_reward",
+            "pass_score",
+            "scoring",
+            "min_play_seconds",
+            "quest_position",
+            "questions",
+        ]
+
+    def get_quest_position(self, game) -> int | None:
+        step = getattr(game, "quest_step", None) if game.is_quest else None
+        return step.position if step else None
+
+
+class GameListQuery(serializers.Serializer):
+    completed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    type = serializers.ChoiceField(choices=Game.Type.choices, required=False)
+    category = serializers.CharField(required=False, max_length=20)
+    difficulty = serializers.IntegerField(required=False, min_value=1, max_value=3)
+
+
+class AnswerInput(serializers.Serializer):
+    question = serializers.IntegerField()
+    choices = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50)
+    value = serializers.FloatField(required=False)
+
+    def validate(self, attrs):
+        if ("choices" in attrs) == ("value" in attrs):
+            raise serializers.ValidationError("Give either `choices` or `value` for each answer.")
+        return attrs
+
+
+class AttemptInput(serializers.Serializer):
+    answers = AnswerInput(many=True, max_length=200)
+
+    def validate_answers(self, answers):
+        return [
+            Answer(
+                question=a["question"],
+                choices=tuple(a["choices"]) if "choices" in a else None,
+                value=a.get("value"),
+            )
+            for a in answers
+        ]
+
+
+class QuestionResultSerializer(serializers.Serializer):
+    question = serializers.IntegerField()
+    correct = serializers.BooleanField()
+    explanation = serializers.CharField()
+    correct_choices = serializers.ListField(child=serializers.IntegerField())
+    answer_value = serializers.FloatField(allow_null=True)
+
+
+class StartOutput(serializers.Serializer):
+    attempt_id = serializers.IntegerField()
+
+
+class CompleteInput(serializers.Serializer):
+    attempt_id = serializers.IntegerField()
+    score = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class StoryStepSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    state = serializers.CharField(allow_null=True)
+    best_score = serializers.IntegerField(allow_null=True)
+    game = GameSerializer()

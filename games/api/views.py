@@ -1,0 +1,118 @@
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from raiplay.rewards import Rewards, RewardsSerializer
+
+from .. import selectors, services
+from ..models import Game
+from . import serializers as s
+
+AttemptOutput = inline_serializer(
+    "AttemptOutput",
+    {
+        "attempt_id": serializers.IntegerField(),
+        "score": serializers.IntegerField(),
+        "passed": serializers.BooleanField(),
+        "first_time": serializers.BooleanField(),
+        "results": s.QuestionResultSerializer(many=True),
+        "rewards": RewardsSerializer(),
+    },
+)
+
+
+def attempt_response(result: services.AttemptResult, user) -> dict:
+    rewards: Rewards = result.rewards
+    user.refresh_from_db(fields=["level"])
+    return {
+        "attempt_id": result.attempt.pk,
+        "score": result.attempt.score,
+        "passed": result.attempt.passed,
+        "first_time": result.first_time,
+        "results": s.QuestionResultSerializer(result.score.results if result.score else [], many=True).data,
+        "rewards": rewards.as_dict(level=user.level),
+    }
+
+
+class GameViewSet(viewsets.ReadOnlyModelViewSet):
+    """Games with the learner's state; play them through `attempts` or `start` + `complete`."""
+
+    permission_classes = [AllowAny]
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        return s.GameDetailSerializer if self.action == "retrieve" else s.GameSerializer
+
+    def get_object(self):
+        try:
+            return selectors.playable_game(lookup={"pk": self.kwargs["pk"]})
+        except (Game.DoesNotExist, ValueError) as error:
+            raise Http404("No such game.") from error
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("completed", bool),
+            OpenApiParameter("type", enum=["quest", "minigame"]),
+            OpenApiParameter("category", str),
+            OpenApiParameter("difficulty", int, enum=[1, 2, 3]),
+        ]
+    )
+    def list(self, request):
+        if not request.user.is_authenticated:
+            return Response({"detail": "Sign in to see your games."}, status=status.HTTP_401_UNAUTHORIZED)
+        query = s.GameListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        games = selectors.games_for(user=request.user, filters=query.validated_data)
+        page = self.paginate_queryset(games)
+        return self.get_paginated_response(s.GameSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.GameSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="minigames")
+    def minigames(self, request):
+        page = self.paginate_queryset(selectors.minigames().select_related("quest_step"))
+        return self.get_paginated_response(s.GameSerializer(page, many=True).data)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, description="Quests in order with `position` and `state`.")
+    @action(detail=False, methods=["get"], url_path="quests/storyline")
+    def storyline(self, request):
+        steps = selectors.storyline_for(user=request.user)
+        signed_in = request.user.is_authenticated
+        body = [
+            {
+                **s.GameSerializer(step.game).data,
+                "position": step.position,
+                "state": step.state if signed_in else None,
+                "completed": step.state == selectors.COMPLETED if signed_in else False,
+                "locked": step.state == selectors.LOCKED if signed_in else False,
+                "best_score": step.best_score,
+            }
+            for step in steps
+        ]
+        return Response({"count": len(body), "results": body})
+
+    @extend_schema(request=s.AttemptInput, responses={201: AttemptOutput})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def attempts(self, request, pk=None):
+        game = self.get_object()
+        data = s.AttemptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.submit_attempt(user=request.user, game=game, answers=data.validated_data["answers"])
+        return Response(attempt_response(result, request.user), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={201: s.StartOutput})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def start(self, request, pk=None):
+        attempt = services.start_attempt(user=request.user, game=self.get_object())
+        return Response({"attempt_id": attempt.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CompleteInput, responses={200: AttemptOutput})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def complete(self, request, pk=None):
+        game = self.get_object()
+        data = s.CompleteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.complete_attempt(user=request.user, game=game, **data.validated_data)
+        return Response(attempt_response(result, request.user))

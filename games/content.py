@@ -1,0 +1,175 @@
+"""Games in content files, with their questions, choices and quest position (see raiplay.content)."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+
+from raiplay.content import ContentKind, Problems
+
+from .models import Choice, Game, Question, QuestStep
+from .validation import choice_problems
+
+QUESTION_KEYS = {"prompt", "kind", "explanation", "answer_value", "tolerance", "choices"}
+CHOICE_KEYS = {"text", "correct"}
+PARKED = 1_000_000
+
+
+class GameKind(ContentKind):
+    key = "games"
+    model = Game
+    required = ("slug", "title", "type", "category")
+    fields = {
+        name: name
+        for name in (
+            "slug",
+            "title",
+            "description",
+            "icon",
+            "type",
+            "category",
+            "difficulty",
+            "xp_reward",
+            "coin_reward",
+            "pass_score",
+            "scoring",
+            "min_play_seconds",
+            "is_published",
+        )
+    }
+    extra_keys = ("quest_position", "questions")
+
+    def check(self, items, problems: Problems):
+        checked = super().check(items, problems)
+        # Positions must be unique across the file and against quests the file leaves alone.
+        file_slugs = {item.get("slug") for item, _ in checked}
+        taken = dict(QuestStep.objects.exclude(game__slug__in=file_slugs).values_list("position", "game__slug"))
+        for item, _ in checked:
+            position = item.get("quest_position")
+            if position is None:
+                continue
+            other = taken.get(position)
+            if other:
+                problems.add(f"games[{item.get('slug')}].quest_position", f"position {position} is taken by {other}")
+            taken[position] = item.get("slug")
+        return checked
+
+    def check_extra(self, item, instance, where, problems):
+        position = item.get("quest_position")
+        if item.get("type") == Game.Type.QUEST and position is None:
+            problems.add(f"{where}.quest_position", "a quest needs its position on the storyline")
+        if position is not None and (not isinstance(position, int) or position < 1):
+            problems.add(f"{where}.quest_position", "must be a whole number from 1")
+        if position is not None and item.get("type") != Game.Type.QUEST:
+            problems.add(f"{where}.quest_position", "only quests have a storyline position")
+        questions = item.get("questions", [])
+        if not isinstance(questions, list):
+            problems.add(f"{where}.questions", "must be a list")
+            return
+        if instance.scoring == Game.Scoring.SERVER and not questions:
+            problems.add(f"{where}.questions", "a server-scored game needs at least one question")
+        for index, question in enumerate(questions):
+            self._check_question(question, f"{where}.questions[{index}]", problems)
+
+    def _check_question(self, data, where, problems):
+        if not isinstance(data, dict):
+            problems.add(where, "must be an object")
+            return
+        for name in sorted(set(data) - QUESTION_KEYS):
+            problems.add(f"{where}.{name}", "unknown field")
+        choices = data.get("choices", [])
+        if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+            problems.add(f"{where}.choices", "must be a list of {text, correct} objects")
+            return
+        for c_index, choice in enumerate(choices):
+            for name in sorted(set(choice) - CHOICE_KEYS):
+                problems.add(f"{where}.choices[{c_index}].{name}", "unknown field")
+            if not str(choice.get("text", "")).strip():
+                problems.add(f"{where}.choices[{c_index}].text", "this field is required")
+        question = Question(**{k: v for k, v in data.items() if k in QUESTION_KEYS - {"choices"}})
+        try:
+            question.full_clean(exclude=["game"])
+        except ValidationError as error:
+            problems.add_validation(where, error)
+        for message in choice_problems(
+            data.get("kind", Question.Kind.SINGLE), [bool(c.get("correct")) for c in choices]
+        ):
+            problems.add(f"{where}.choices", message)
+
+    def write_extra(self, item, game) -> bool:
+        changed = self._write_position(game, item.get("quest_position"))
+        if "questions" in item:
+            wanted = [self._question_json(q) for q in item["questions"]]
+            if wanted != self._current_questions(game):
+                # Questions have no slug: a changed set is replaced whole (attempts keep their answers JSON).
+                game.questions.all().delete()
+                for position, data in enumerate(item["questions"], start=1):
+                    question = Question.objects.create(
+                        game=game,
+                        position=position,
+                        **{k: v for k, v in data.items() if k in QUESTION_KEYS - {"choices"}},
+                    )
+                    Choice.objects.bulk_create(
+                        Choice(question=question, position=i, text=c["text"], is_correct=bool(c.get("correct")))
+                        for i, c in enumerate(data.get("choices", []), start=1)
+                    )
+                changed = True
+        return changed
+
+    def _write_position(self, game, position) -> bool:
+        step = QuestStep.objects.filter(game=game).first()
+        if position is None:
+            if step:
+                step.delete()
+                return True
+            return False
+        if step and step.position == position:
+            return False
+        # A quest later in this file may still hold the position (a reorder): park it out of the
+        # way; its own item moves it to its new place.
+        QuestStep.objects.filter(position=position).exclude(game=game).update(position=position + PARKED)
+        QuestStep.objects.update_or_create(game=game, defaults={"position": position})
+        return True
+
+    @staticmethod
+    def _question_json(data) -> dict:
+        question = Question(**{k: v for k, v in data.items() if k in QUESTION_KEYS - {"choices"}})
+        return {
+            "prompt": question.prompt,
+            "kind": question.kind,
+            "explanation": question.explanation,
+            "answer_value": question.answer_value,
+            "tolerance": question.tolerance,
+            "choices": [{"text": c["text"], "correct": bool(c.get("correct"))} for c in data.get("choices", [])],
+        }
+
+    def _current_questions(self, game) -> list[dict]:
+        return [self._export_question(q) for q in game.questions.prefetch_related("choices")]
+
+    @staticmethod
+    def _export_question(question) -> dict:
+        data = {
+            "prompt": question.prompt,
+            "kind": question.kind,
+            "explanation": question.explanation,
+            "answer_value": question.answer_value,
+            "tolerance": question.tolerance,
+            "choices": [{"text": c.text, "correct": c.is_correct} for c in question.choices.all()],
+        }
+        return data
+
+    def export_queryset(self):
+        questions = Question.objects.prefetch_related("choices")
+        return (
+            Game.objects.select_related("quest_step")
+            .prefetch_related(Prefetch("questions", queryset=questions))
+            .order_by("slug")
+        )
+
+    def export_extra(self, game) -> dict:
+        step = getattr(game, "quest_step", None) if game.is_quest else None
+        return {
+            "quest_position": step.position if step else None,
+            "questions": [self._export_question(q) for q in game.questions.all()],
+        }
+
+
+KINDS = [GameKind()]

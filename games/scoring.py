@@ -1,0 +1,101 @@
+"""Scoring a play on the server: pure functions over a game's questions and the answers given."""
+
+import math
+from dataclasses import dataclass
+
+from raiplay.exceptions import DomainError
+
+from .models import Question
+
+# Floats from JSON: 0.1 + 0.2 must still match 0.3 with tolerance 0.
+EPSILON = 1e-9
+
+
+class InvalidAnswers(DomainError):
+    default_message = "The answers are not valid for this game."
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: int
+    choices: tuple[int, ...] | None = None
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: int
+    correct: bool
+    explanation: str
+    correct_choices: tuple[int, ...] = ()
+    answer_value: float | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    percent: int
+    correct: int
+    total: int
+    results: list[QuestionResult]
+
+
+def check_answers(questions: list[Question], answers: list[Answer]) -> dict[int, Answer]:
+    """The answers by question id, or InvalidAnswers naming every problem."""
+    by_id = {q.pk: q for q in questions}
+    problems, given = [], {}
+    for answer in answers:
+        question = by_id.get(answer.question)
+        if question is None:
+            problems.append(f"Question {answer.question} is not part of this game.")
+            continue
+        if answer.question in given:
+            problems.append(f"Question {answer.question} is answered more than once.")
+            continue
+        if question.kind == Question.Kind.NUMBER:
+            if answer.value is None or answer.choices is not None:
+                problems.append(f"Question {answer.question} needs a number in `value`, not choices.")
+            elif not math.isfinite(answer.value):
+                problems.append(f"Question {answer.question}: the value must be a finite number.")
+        else:
+            if answer.choices is None or answer.value is not None:
+                problems.append(f"Question {answer.question} needs a list of choice ids in `choices`.")
+            else:
+                valid = {c.pk for c in question.choices.all()}
+                foreign = [c for c in answer.choices if c not in valid]
+                if foreign:
+                    problems.append(f"Question {answer.question}: choices {foreign} do not belong to it.")
+                if len(set(answer.choices)) != len(answer.choices):
+                    problems.append(f"Question {answer.question}: a choice is listed twice.")
+        given[answer.question] = answer
+    if problems:
+        raise InvalidAnswers(" ".join(problems))
+    return given
+
+
+def is_correct(question: Question, answer: Answer | None) -> bool:
+    if answer is None:
+        return False
+    if question.kind == Question.Kind.NUMBER:
+        return abs(answer.value - question.answer_value) <= question.tolerance + EPSILON
+    correct = {c.pk for c in question.choices.all() if c.is_correct}
+    chosen = set(answer.choices)
+    # Single: the one correct choice; multiple: exactly the correct set. Unanswered is wrong.
+    return chosen == correct and bool(chosen)
+
+
+def score(questions: list[Question], answers: list[Answer]) -> Score:
+    """Score a play; unanswered questions count as wrong. Raises InvalidAnswers on malformed input."""
+    given = check_answers(questions, answers)
+    results = [
+        QuestionResult(
+            question=q.pk,
+            correct=is_correct(q, given.get(q.pk)),
+            explanation=q.explanation,
+            correct_choices=tuple(c.pk for c in q.choices.all() if c.is_correct),
+            answer_value=q.answer_value,
+        )
+        for q in questions
+    ]
+    correct = sum(r.correct for r in results)
+    percent = round(100 * correct / len(results)) if results else 0
+    return Score(percent=percent, correct=correct, total=len(results), results=results)

@@ -1,0 +1,136 @@
+"""Reads of games with the learner's state attached."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import User
+
+from .models import Choice, Game, Question, QuestStep, UserGame
+
+COMPLETED, AVAILABLE, LOCKED = "completed", "available", "locked"
+
+
+def _completed_ids(user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(UserGame.objects.filter(user=user, completed_at__isnull=False).values_list("game_id", flat=True))
+
+
+def quest_states(*, user: User) -> dict[int, str]:
+    """Each published quest's state for this learner: quest n opens when quest n−1 is completed."""
+    steps = list(
+        QuestStep.objects.filter(game__is_published=True).order_by("position").values_list("game_id", flat=True)
+    )
+    done = _completed_ids(user)
+    states, previous_done = {}, True
+    for game_id in steps:
+        states[game_id] = COMPLETED if game_id in done else (AVAILABLE if previous_done else LOCKED)
+        previous_done = game_id in done
+    return states
+
+
+def is_locked(*, user: User, game: Game) -> bool:
+    if not game.is_quest:
+        return False
+    return quest_states(user=user).get(game.pk) == LOCKED
+
+
+def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
+    """Published games with `mine` (the learner's UserGame or None) and `state` attached."""
+    mine = UserGame.objects.filter(user=user) if user.is_authenticated else UserGame.objects.none()
+    games = (
+        Game.objects.filter(is_published=True)
+        .select_related("quest_step")
+        .prefetch_related(Prefetch("players", queryset=mine, to_attr="mine_list"))
+        .order_by("type", "quest_step__position", "title")
+    )
+    filters = filters or {}
+    for name in ("type", "category", "difficulty"):
+        if filters.get(name) not in (None, ""):
+            games = games.filter(**{name: filters[name]})
+    if filters.get("completed") is not None:
+        completed = _completed_ids(user)
+        games = games.filter(pk__in=completed) if filters["completed"] else games.exclude(pk__in=completed)
+    states = quest_states(user=user)
+    result = list(games)
+    for game in result:
+        game.mine = game.mine_list[0] if game.mine_list else None
+        game.state = states.get(game.pk) or (COMPLETED if game.mine and game.mine.completed_at else AVAILABLE)
+    return result
+
+
+def minigames() -> QuerySet[Game]:
+    return Game.objects.filter(is_published=True, type=Game.Type.MINIGAME).order_by("title")
+
+
+@dataclass
+class StoryStep:
+    position: int
+    game: Game
+    state: str
+    best_score: int | None
+
+
+def storyline_for(*, user: User) -> list[StoryStep]:
+    """The quest line in order, each with the learner's state. Two queries, however long."""
+    steps = list(QuestStep.objects.filter(game__is_published=True).select_related("game").order_by("position"))
+    mine = (
+        {ug.game_id: ug for ug in UserGame.objects.filter(user=user, game__quest_step__isnull=False)}
+        if user.is_authenticated
+        else {}
+    )
+    result, previous_done = [], True
+    for step in steps:
+        progress = mine.get(step.game_id)
+        done = bool(progress and progress.completed_at)
+        state = COMPLETED if done else (AVAILABLE if previous_done else LOCKED)
+        result.append(StoryStep(step.position, step.game, state, progress.best_score if progress else None))
+        previous_done = done
+    return result
+
+
+def next_quest(*, user: User) -> StoryStep | None:
+    return next((step for step in storyline_for(user=user) if step.state == AVAILABLE), None)
+
+
+def playable_game(*, lookup: dict) -> Game:
+    """A published game with its questions and choices loaded (raises Game.DoesNotExist)."""
+    questions = Question.objects.prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
+    )
+    return (
+        Game.objects.filter(is_published=True)
+        .select_related("quest_step")
+        .prefetch_related(Prefetch("questions", queryset=questions))
+        .get(**lookup)
+    )
+
+
+def user_game(*, user: User, game: Game) -> UserGame | None:
+    return UserGame.objects.filter(user=user, game=game).first()
+
+
+def export_data(user: User) -> dict:
+    """The games part of the learner's data export."""
+    return {
+        "games": [
+            {"game": slug, "completed_at": done, "best_score": best, "attempts": count}
+            for slug, done, best, count in UserGame.objects.filter(user=user).values_list(
+                "game__slug", "completed_at", "best_score", "attempts_count"
+            )
+        ],
+        "attempts": [
+            {
+                "game": slug,
+                "score": score,
+                "passed": passed,
+                "answers": answers,
+                "started_at": start,
+                "finished_at": end,
+            }
+            for slug, score, passed, answers, start, end in user.attempts.values_list(
+                "game__slug", "score", "passed", "answers", "started_at", "finished_at"
+            )
+        ],
+    }

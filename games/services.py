@@ -1,0 +1,127 @@
+"""Every write of the games app: plays, their scores, and the learner's standing."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from rest_framework import status
+
+from accounts.models import User
+from raiplay.exceptions import DomainError
+from raiplay.rewards import Rewards, from_responses
+
+from . import scoring, selectors
+from .models import Attempt, Game, UserGame
+from .signals import game_completed
+
+
+class GameLocked(DomainError):
+    http_status = status.HTTP_403_FORBIDDEN
+    default_message = "This quest is locked: finish the previous quest first."
+
+
+class WrongScoring(DomainError):
+    default_message = "This game is not played that way."
+
+
+class AttemptNotFound(DomainError):
+    http_status = status.HTTP_404_NOT_FOUND
+    default_message = "No such attempt for this game."
+
+
+@dataclass
+class AttemptResult:
+    attempt: Attempt
+    first_time: bool
+    rewards: Rewards
+    score: scoring.Score | None = None
+    results: list = field(default_factory=list)
+
+
+def ensure_unlocked(*, user: User, game: Game) -> None:
+    if selectors.is_locked(user=user, game=game):
+        raise GameLocked()
+
+
+def _lock_progress(user: User, game: Game) -> UserGame:
+    # Lock the learner's row for this game: two tabs passing at once must not both count
+    # as the first pass.
+    progress, _ = UserGame.objects.select_for_update().get_or_create(user=user, game=game)
+    return progress
+
+
+def _record_result(*, user: User, game: Game, progress: UserGame, attempt: Attempt) -> AttemptResult:
+    """Update the learner's standing with a finished attempt and announce a pass."""
+    first_time = attempt.passed and progress.completed_at is None
+    changes = {"attempts_count": F("attempts_count") + 1}
+    if attempt.score > progress.best_score:
+        changes["best_score"] = attempt.score
+    if first_time:
+        changes["completed_at"] = attempt.finished_at
+    UserGame.objects.filter(pk=progress.pk).update(**changes)
+    rewards = Rewards()
+    if attempt.passed:
+        responses = game_completed.send(sender=Game, user=user, game=game, attempt=attempt, first_time=first_time)
+        rewards = from_responses(responses)
+    return AttemptResult(attempt=attempt, first_time=first_time, rewards=rewards)
+
+
+@transaction.atomic
+def submit_attempt(*, user: User, game: Game, answers: list[scoring.Answer]) -> AttemptResult:
+    """Score one play on the server, store it, and announce a pass (the first one earns rewards)."""
+    if game.scoring != Game.Scoring.SERVER:
+        raise WrongScoring("This mini-game is scored by the app: use start and complete.")
+    ensure_unlocked(user=user, game=game)
+    progress = _lock_progress(user, game)
+    questions = list(game.questions.all())
+    result = scoring.score(questions, answers)  # raises InvalidAnswers -> 400, nothing stored
+    now = timezone.now()
+    attempt = Attempt.objects.create(
+        user=user,
+        game=game,
+        answers=[_answer_json(a) for a in answers],
+        score=result.percent,
+        passed=result.percent >= game.pass_score,
+        finished_at=now,
+    )
+    outcome = _record_result(user=user, game=game, progress=progress, attempt=attempt)
+    outcome.score = result
+    return outcome
+
+
+def _answer_json(answer: scoring.Answer) -> dict:
+    if answer.value is not None:
+        return {"question": answer.question, "value": answer.value}
+    return {"question": answer.question, "choices": list(answer.choices or ())}
+
+
+@transaction.atomic
+def start_attempt(*, user: User, game: Game) -> Attempt:
+    """Open a play of a client-scored mini-game; its clock starts now."""
+    if game.scoring != Game.Scoring.CLIENT:
+        raise WrongScoring("This game is scored on the server: post its answers to attempts.")
+    ensure_unlocked(user=user, game=game)
+    return Attempt.objects.create(user=user, game=game)
+
+
+@transaction.atomic
+def complete_attempt(*, user: User, game: Game, attempt_id: int, score: int) -> AttemptResult:
+    """Close a client-scored play with the score the app reports, once, and not too soon."""
+    if game.scoring != Game.Scoring.CLIENT:
+        raise WrongScoring("This game is scored on the server: post its answers to attempts.")
+    progress = _lock_progress(user, game)
+    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user, game=game).first()
+    if attempt is None:
+        raise AttemptNotFound()
+    if attempt.finished_at is not None:
+        raise DomainError("This attempt is already completed.")
+    now = timezone.now()
+    if now - attempt.started_at < timedelta(seconds=game.min_play_seconds):
+        raise DomainError(f"Too quick: this game takes at least {game.min_play_seconds} seconds to play.")
+    attempt.score = score
+    attempt.passed = score >= game.pass_score
+    attempt.finished_at = now
+    attempt.save(update_fields=["score", "passed", "finished_at"])
+    return _record_result(user=user, game=game, progress=progress, attempt=attempt)

@@ -1,0 +1,43 @@
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+
+CONTENT_DIR = Path(settings.BASE_DIR) / "content" / "demo"
+DEMO_FILES = ["games.json", "videos.json", "rewards.json", "knowledge.json"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo content and the `learner` and `editor` accounts (safe to run again)."
+
+    def handle(self, *args, **options):
+        for name in DEMO_FILES:
+            path = CONTENT_DIR / name
+            if path.exists():
+                call_command("import_content", str(path), verbosity=options["verbosity"], stdout=self.stdout)
+        with transaction.atomic():
+            learner_password = self._account("learner", "learner@example.com", staff=False)
+            editor_password = self._account("editor", "editor@example.com", staff=True)
+        self.stdout.write(self.style.SUCCESS("Demo ready. Sign in at http://127.0.0.1:8000/accounts/login/"))
+        for username, password in (("learner", learner_password), ("editor", editor_password)):
+            self.stdout.write(f"  {username:<8} password: {password}")
+
+    def _account(self, username: str, email: str, *, staff: bool) -> str:
+        """Create or refresh a demo account; a fresh random password each run, so the printed one works."""
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"email": email, "display_name": username.title(), "is_staff": staff}
+        )
+        if staff:
+            editors = Group.objects.filter(name="Editors").first()
+            if editors:
+                user.groups.add(editors)
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.save()
+        return password

@@ -1,0 +1,3 @@
+"""This app's kinds in content files (see raiplay.content)."""
+
+KINDS = []
