@@ -29,7 +29,9 @@ class Command(BaseCommand):
             summary = import_content(document, progress=progress)
         except ContentError as error:
             lines = "\n".join(f"  - {message}" for message in error.errors)
-            raise CommandError(f"{file}: nothing was imported; fix these {len(error.errors)} problem(s):\n{lines}") from None
+            raise CommandError(
+                f"{file}: nothing was imported; fix these {len(error.errors)} problem(s):\n{lines}"
+            ) from None
         for kind, counts in summary.items():
             self.stdout.write(
                 f"{kind}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
