@@ -94,7 +94,7 @@ def _client() -> redis.Redis | None:
 
 
 def _prefix() -> str:
-    return getattr(settings, "LEADERBOARD_PREFIX", "raiplay:lb")
+    return settings.LEADERBOARD_PREFIX
 
 
 def _key(period: str, start: datetime | None = None) -> str:

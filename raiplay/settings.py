@@ -106,6 +106,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LEADERBOARD_PREFIX = env("LEADERBOARD_PREFIX", default="raiplay:lb")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
