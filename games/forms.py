@@ -1,0 +1,53 @@
+"""The play form: one field per question, built from the game's questions."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Question
+from .scoring import Answer
+
+
+class PlayForm(forms.Form):
+    def __init__(self, *args, game, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.game = game
+        self.questions = list(game.questions.all())
+        for number, question in enumerate(self.questions, start=1):
+            name = f"q{question.pk}"
+            label = f"{number}. {question.prompt}"
+            choices = [(c.pk, c.text) for c in question.choices.all()]
+            if question.kind == Question.Kind.NUMBER:
+                field = forms.FloatField(label=label, required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+            elif question.kind == Question.Kind.MULTIPLE:
+                field = forms.TypedMultipleChoiceField(
+                    label=label, choices=choices, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+                )
+            else:
+                field = forms.TypedChoiceField(
+                    label=label, choices=choices, coerce=int, required=False, widget=forms.RadioSelect
+                )
+            field.question = question
+            self.fields[name] = field
+
+    def clean(self):
+        data = super().clean()
+        if not any(value not in (None, "", []) for value in data.values()):
+            raise forms.ValidationError(_("Answer at least one question."))
+        return data
+
+    def answers(self) -> list[Answer]:
+        result = []
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if question.kind == Question.Kind.NUMBER:
+                if value is not None:
+                    result.append(Answer(question=question.pk, value=value))
+            elif question.kind == Question.Kind.MULTIPLE:
+                result.append(Answer(question=question.pk, choices=tuple(value or ())))
+            elif value not in (None, ""):
+                result.append(Answer(question=question.pk, choices=(value,)))
+        return result
+
+    def rows(self):
+        """(question, bound field) pairs for the template."""
+        return [(q, self[f"q{q.pk}"]) for q in self.questions]
