@@ -1,5 +1,8 @@
 # RaiPlay — `make run` to try it, `make test` to check it.
-PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+# The first Python >= 3.12 found (pyenv installs included).
+PYTHON ?= $(shell for p in python3.13 $$(ls -d $$HOME/.pyenv/versions/3.13*/bin/python3 2>/dev/null) \
+	  python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3 2>/dev/null) python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && command -v $$p && break; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
@@ -26,7 +29,7 @@ test: install  ## the whole suite; PostgreSQL/Redis/browser tests skip (and say 
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install  ## performance benchmarks (pytest-benchmark)
-	$(PY) -m pytest -m benchmark --benchmark-enable --benchmark-only $(PYTEST_ARGS)
+	$(PY) -m pytest -m benchmark --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,ops,rounds $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
