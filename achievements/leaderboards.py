@@ -2,21 +2,26 @@
 
 With Redis, two sorted sets answer in O(log n); without it, or while it is down, the
 database gives the same answers from indexed queries. Ties: whoever reached the score
-first ranks first. Redis scores pack both: xp · 2³² + (2³² − 1 − seconds since EPOCH).
-Hidden learners (`show_on_leaderboard=False`) are never written to the sets.
+first ranks first, to the second; learners who reached it in the same second are ordered
+by id, newest account first (the order Redis gives equal scores of zero-padded members).
+Redis scores pack both: xp · 2³² + (2³² − 1 − seconds since EPOCH), exact while xp < 2²¹.
+"Reached" is the time of the learner's last XP change (all-time) or of their last XP entry
+this week (weekly). Hidden (`show_on_leaderboard=False`) and inactive learners are never
+written to the sets, and are dropped from them when that changes.
 """
 
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import F, Max, Q, Sum
+from django.db.models.functions import TruncSecond
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,16 +38,30 @@ EPOCH = datetime(2024, 1, 1, tzinfo=ZoneInfo("UTC"))
 AROUND = 5
 
 # Adds XP to a member, keeping the "reached at" half of the score current. Atomic in Redis,
-# so two app servers recording for one learner never lose an update.
+# so two app servers recording for one learner never lose an update. The later of the two
+# times wins (the smaller tie value): callbacks of two commits may run in either order.
+# A learner whose XP falls to zero leaves the set, as the database leaves them out.
+# The score goes to ZADD as a formatted integer so no Lua number formatting can round it.
 _ADD_XP = """
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 local xp = 0
-if score then xp = math.floor(tonumber(score) / 4294967296) end
+local tie = tonumber(ARGV[3])
+if score then
+  score = tonumber(score)
+  xp = math.floor(score / 4294967296)
+  tie = math.min(tie, score - xp * 4294967296)
+end
 xp = xp + tonumber(ARGV[2])
-redis.call('ZADD', KEYS[1], xp * 4294967296 + tonumber(ARGV[3]), ARGV[1])
+if xp <= 0 then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 0
+end
+redis.call('ZADD', KEYS[1], string.format('%.0f', xp * 4294967296 + tie), ARGV[1])
 if ARGV[4] ~= '0' then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
 return xp
 """
+WEEK_TTL = 15 * 86400
+READY_TTL = 3600
 
 
 @dataclass
@@ -74,7 +93,10 @@ def week_start(now: datetime | None = None) -> datetime:
 
 
 def _tie(at: datetime) -> int:
-    return SHIFT - 1 - int((at - EPOCH).total_seconds())
+    # Whole seconds, as TruncSecond gives the database; clamped so a time outside
+    # EPOCH + 136 years can never spill into the XP half of the score.
+    seconds = int((at - EPOCH).total_seconds())
+    return SHIFT - 1 - min(max(seconds, 0), SHIFT - 1)
 
 
 def _decode(score: float) -> int:
@@ -125,12 +147,14 @@ def record_after_commit(*, user: User, xp: int, at: datetime) -> None:
 
 def _add(user_id: int, xp: int, at: datetime) -> None:
     client = _client()
+    if client is None:
+        return
     try:
         script = client.register_script(_ADD_XP)
         member, tie = _member(user_id), _tie(at)
         script(keys=[_key(ALL)], args=[member, xp, tie, 0])
         if at >= week_start():
-            script(keys=[_key(WEEK)], args=[member, xp, tie, 15 * 86400])
+            script(keys=[_key(WEEK)], args=[member, xp, tie, WEEK_TTL])
     except redis.RedisError:
         # The sets are now behind the ledger: drop the marker so reads use the database
         # until `rebuild_leaderboards` (or the next read) restores them.
@@ -139,47 +163,73 @@ def _add(user_id: int, xp: int, at: datetime) -> None:
 
 
 def _forget_ready() -> None:
+    client = _client()
     with contextlib.suppress(redis.RedisError):  # Redis down: reads use the database anyway
-        _client().delete(_ready_key())
+        if client is not None:
+            client.delete(_ready_key())
 
 
 def visibility_changed_after_commit(*, user: User) -> None:
+    """Re-read one learner's place in the sets once their visibility change commits."""
     if settings.REDIS_URL:
-        transaction.on_commit(lambda: _refresh_member(user.pk))
+        user_id = user.pk
+        transaction.on_commit(lambda: _refresh_member(user_id))
+
+
+def _score(xp: int, reached: datetime) -> int:
+    return xp * SHIFT + _tie(reached)
 
 
 def _refresh_member(user_id: int) -> None:
-    user = User.objects.filter(pk=user_id).first()
     client = _client()
+    if client is None:
+        return
+    start = week_start()
+    member = _member(user_id)
     try:
-        pipe = client.pipeline()
-        member = _member(user_id)
-        pipe.zrem(_key(ALL), member).zrem(_key(WEEK), member)
-        if user is not None and _visible(user):
-            for period, (xp, reached) in _scores_for(user).items():
-                if xp > 0:
-                    pipe.zadd(_key(period), {member: xp * SHIFT + _tie(reached)})
+        pipe = client.pipeline(transaction=True)
+        pipe.zrem(_key(ALL), member).zrem(_key(WEEK, start), member)
+        # The querysets leave hidden and inactive learners out, so they simply stay removed.
+        for period, rows in ((ALL, _all_time_queryset()), (WEEK, _week_queryset(start))):
+            row = rows.filter(uid=user_id).values_list("score", "reached").first()
+            if row is not None:
+                pipe.zadd(_key(period, start), {member: _score(*row)})
         pipe.execute()
     except redis.RedisError:
         _forget_ready()
 
 
+def _drop_members(client: redis.Redis, user_ids) -> None:
+    members = [_member(uid) for uid in user_ids]
+    if not members:
+        return
+    try:
+        client.pipeline(transaction=False).zrem(_key(ALL), *members).zrem(_key(WEEK), *members).execute()
+    except redis.RedisError:
+        _forget_ready()
+
+
 def rebuild() -> int:
-    """Rewrite both sorted sets from the database (the ledger is the record). Returns learners written."""
+    """Rewrite both sorted sets from the database (the ledger is the record). Returns learners written.
+
+    A grant that commits while this runs may be missed until the next rebuild; run it when
+    Redis was flushed or lost, not as a routine.
+    """
     client = _client()
     if client is None:
         return 0
     start = week_start()
-    all_rows = list(_all_time_queryset().values_list("user_id", "value", "updated_at"))
-    week_rows = list(_week_queryset(start).values_list("user", "total", "last"))
-    pipe = client.pipeline(transaction=True)
+    all_rows = list(_all_time_queryset().values_list("uid", "score", "reached"))
+    week_rows = list(_week_queryset(start).values_list("uid", "score", "reached"))
+    pipe = client.pipeline(transaction=True)  # readers see the old sets or the new ones, never half
     pipe.delete(_key(ALL), _key(WEEK, start))
-    if all_rows:
-        pipe.zadd(_key(ALL), {_member(uid): xp * SHIFT + _tie(at) for uid, xp, at in all_rows})
-    if week_rows:
-        pipe.zadd(_key(WEEK, start), {_member(uid): xp * SHIFT + _tie(at) for uid, xp, at in week_rows})
-        pipe.expire(_key(WEEK, start), 15 * 86400)
-    pipe.set(_ready_key(), "1")
+    for key, rows in ((_key(ALL), all_rows), (_key(WEEK, start), week_rows)):
+        for chunk in range(0, len(rows), 10_000):
+            pipe.zadd(key, {_member(uid): _score(xp, at) for uid, xp, at in rows[chunk : chunk + 10_000]})
+    pipe.expire(_key(WEEK, start), WEEK_TTL)
+    # The marker expires so that an update lost in a short outage (when even dropping the
+    # marker failed) is repaired by the next rebuild within READY_TTL.
+    pipe.set(_ready_key(), "1", ex=READY_TTL)
     pipe.execute()
     return len(all_rows)
 
@@ -198,6 +248,8 @@ def _redis_ready(client: redis.Redis) -> bool:
 
 
 # ---- the database ------------------------------------------------------------------
+# Both boards are querysets of (uid, score, reached), best first, so ranking, windows and
+# the rebuild read them the same way.
 
 
 def _visible_users_q(prefix: str) -> Q:
@@ -205,8 +257,10 @@ def _visible_users_q(prefix: str) -> Q:
 
 
 def _all_time_queryset():
-    return UserStat.objects.filter(_visible_users_q("user__"), metric=XP_TOTAL, value__gt=0).order_by(
-        "-value", "updated_at", "-user_id"
+    return (
+        UserStat.objects.filter(_visible_users_q("user__"), metric=XP_TOTAL, value__gt=0)
+        .annotate(uid=F("user_id"), score=F("value"), reached=TruncSecond("updated_at", tzinfo=UTC))
+        .order_by("-score", "reached", "-uid")
     )
 
 
@@ -214,57 +268,45 @@ def _week_queryset(start: datetime):
     return (
         LedgerEntry.objects.filter(_visible_users_q("user__"), created_at__gte=start)
         .exclude(xp=0)
-        .values("user")
-        .annotate(total=Sum("xp"), last=Max("created_at"))
-        .filter(total__gt=0)
-        .order_by("-total", "last", "-user")
+        .values(uid=F("user_id"))
+        .annotate(score=Sum("xp"), reached=TruncSecond(Max("created_at"), tzinfo=UTC))
+        .filter(score__gt=0)
+        .order_by("-score", "reached", "-uid")
     )
 
 
-def _scores_for(user: User) -> dict[str, tuple[int, datetime]]:
-    stat = UserStat.objects.filter(user=user, metric=XP_TOTAL).first()
-    week = _week_queryset(week_start()).filter(user=user.pk).first()
-    return {
-        ALL: (stat.value, stat.updated_at) if stat else (0, timezone.now()),
-        WEEK: (week["total"], week["last"]) if week else (0, timezone.now()),
-    }
+def _ahead_of(score: int, reached: datetime, uid: int) -> Q:
+    """Rows that rank above (score, reached, uid): the same order as the querysets and Redis."""
+    return Q(score__gt=score) | Q(score=score, reached__lt=reached) | Q(score=score, reached=reached, uid__gt=uid)
 
 
 def _db_board(
     period: str, limit: int, user: User | None, around: bool
 ) -> tuple[list[tuple[int, int, int]], dict | None]:
-    if period == ALL:
-        qs = _all_time_queryset()
-        top = list(qs.values_list("user_id", "value")[:limit]) if not around else None
-        mine = qs.filter(user=user).values_list("value", "updated_at").first() if user else None
-        rank = qs.filter(Q(value__gt=mine[0]) | Q(value=mine[0], updated_at__lt=mine[1])).count() + 1 if mine else None
-    else:
-        qs = _week_queryset(week_start())
-        top = list(qs.values_list("user", "total")[:limit]) if not around else None
-        row = qs.filter(user=user.pk).first() if user else None
-        mine = (row["total"], row["last"]) if row else None
-        rank = qs.filter(Q(total__gt=mine[0]) | Q(total=mine[0], last__lt=mine[1])).count() + 1 if mine else None
+    qs = _all_time_queryset() if period == ALL else _week_queryset(week_start())
+    mine = qs.filter(uid=user.pk).values_list("score", "reached").first() if user else None
+    rank = qs.filter(_ahead_of(mine[0], mine[1], user.pk)).count() + 1 if mine else None
     me = {"rank": rank, "xp": mine[0]} if mine else None
     if around:
         if rank is None:
             return [], None
-        start = max(rank - 1 - AROUND, 0)
-        window = qs.values_list("user_id", "value") if period == ALL else qs.values_list("user", "total")
-        top = list(window[start : rank + AROUND])
-        return [(start + i + 1, uid, xp) for i, (uid, xp) in enumerate(top)], me
-    return [(i + 1, uid, xp) for i, (uid, xp) in enumerate(top)], me
+        first = max(rank - 1 - AROUND, 0)
+        window = list(qs.values_list("uid", "score")[first : rank + AROUND])
+    else:
+        first = 0
+        window = list(qs.values_list("uid", "score")[:limit])
+    return [(first + i + 1, uid, xp) for i, (uid, xp) in enumerate(window)], me
 
 
 def _redis_board(
     client: redis.Redis, period: str, limit: int, user: User | None, around: bool
 ) -> tuple[list[tuple[int, int, int]], dict | None]:
     key = _key(period)
-    pipe = client.pipeline(transaction=False)
+    rank0, score = None, None
     if user is not None:
-        pipe.zrevrank(key, _member(user.pk)).zscore(key, _member(user.pk))
-        rank0, score = pipe.execute()
-    else:
-        rank0, score = None, None
+        rank0, score = (
+            client.pipeline(transaction=False).zrevrank(key, _member(user.pk)).zscore(key, _member(user.pk)).execute()
+        )
     me = {"rank": rank0 + 1, "xp": _decode(score)} if rank0 is not None else None
     if around:
         if rank0 is None:
@@ -280,10 +322,15 @@ def _redis_board(
 # ---- reads -------------------------------------------------------------------------
 
 
+def _people(user_ids: list[int]) -> dict[int, User]:
+    visible = User.objects.filter(_visible_users_q(""))
+    return visible.only("id", "username", "display_name", "avatar_url", "level").in_bulk(user_ids)
+
+
 def board(*, period: str = ALL, limit: int = 50, user: User | None = None, around: bool = False) -> Board:
     """The top `limit` (or the window around `user`), with the caller's own rank and XP."""
     user = user if user is not None and user.is_authenticated else None
-    ranked, me = None, None
+    ranked, me, people = None, None, {}
     client = _client()
     if client is not None:
         try:
@@ -291,11 +338,19 @@ def board(*, period: str = ALL, limit: int = 50, user: User | None = None, aroun
                 ranked, me = _redis_board(client, period, limit, user, around)
         except redis.RedisError:
             logger.warning("Redis unavailable; leaderboard read from the database")
+    if ranked is not None:
+        people = _people([uid for _, uid, _ in ranked])
+        stale = {uid for _, uid, _ in ranked if uid not in people}
+        if user is not None and me is not None and not _visible(user):
+            stale.add(user.pk)
+        if stale:
+            # Learners left the board (hidden, deactivated, deleted) without the sets hearing
+            # of it: drop them there, and answer this time from the database.
+            _drop_members(client, stale)
+            ranked = None
     if ranked is None:
         ranked, me = _db_board(period, limit, user, around)
-    people = User.objects.only("id", "username", "display_name", "avatar_url", "level").in_bulk(
-        [uid for _, uid, _ in ranked]
-    )
+        people = _people([uid for _, uid, _ in ranked])
     rows = [
         Row(rank, uid, p.username, p.display_name, p.avatar_url, p.level, xp)
         for rank, uid, xp in ranked

@@ -52,3 +52,15 @@ def on_question_asked(sender, *, user, message, **kwargs) -> Rewards:
 def on_profile_updated(sender, *, user, changed, **kwargs) -> None:
     if "show_on_leaderboard" in changed:
         leaderboards.visibility_changed_after_commit(user=user)
+
+
+# Fields whose change moves a learner on or off the public boards.
+BOARD_FIELDS = {"is_active", "show_on_leaderboard"}
+
+
+def on_user_saved(sender, *, instance, created, update_fields=None, **kwargs) -> None:
+    # Not a reward: keeps the Redis sets in step when an operator deactivates or hides a
+    # learner in the admin, where no domain event is sent. Sign-up and logins never touch them.
+    if created or (update_fields is not None and not BOARD_FIELDS & set(update_fields)):
+        return
+    leaderboards.visibility_changed_after_commit(user=instance)

@@ -1,5 +1,6 @@
 """Every write of the game layer: the ledger, progression, stats, achievements, daily quests, shop."""
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -124,14 +125,19 @@ def grant(
     user.refresh_from_db(
         fields=["xp", "coins", "level", "streak_count", "longest_streak", "last_active_date", "streak_freezes"]
     )
-    _sync_progress_stats(user, earned_coins=max(coins, 0) if reason != Reason.SHOP else 0)
+    _sync_progress_stats(
+        user, earned_coins=max(coins, 0) if reason != Reason.SHOP else 0, xp_changed_at=entry.created_at if xp else None
+    )
     if xp:
         leaderboards.record_after_commit(user=user, xp=xp, at=entry.created_at)
     return Grant(entry=entry, level_before=level_before, level_after=level_after)
 
 
-def _sync_progress_stats(user: User, *, earned_coins: int) -> None:
-    _set_stat(user, metrics.XP_TOTAL, user.xp)
+def _sync_progress_stats(user: User, *, earned_coins: int, xp_changed_at) -> None:
+    if xp_changed_at is not None:
+        _set_xp_stat(user, at=xp_changed_at)
+    else:
+        _set_stat(user, metrics.XP_TOTAL, user.xp)
     _set_stat(user, metrics.LEVEL, user.level)
     _set_stat(user, metrics.STREAK_DAYS, user.streak_count)
     if earned_coins:
@@ -143,6 +149,16 @@ def _set_stat(user: User, metric: str, value: int) -> None:
     stat, created = UserStat.objects.get_or_create(user=user, metric=metric, defaults={"value": value})
     if not created and stat.value != value:
         UserStat.objects.filter(pk=stat.pk).update(value=value, updated_at=timezone.now())
+
+
+def _set_xp_stat(user: User, *, at) -> None:
+    # The all-time leaderboard breaks ties by when the learner reached their XP: the very
+    # time of the ledger entry, which is also what the Redis score carries.
+    # (`updated_at` is auto_now, so it is set by update(), which skips auto_now.) Caller holds the user lock.
+    stat = UserStat.objects.filter(user=user, metric=metrics.XP_TOTAL)
+    if not stat.update(value=user.xp, updated_at=at):
+        UserStat.objects.get_or_create(user=user, metric=metrics.XP_TOTAL, defaults={"value": user.xp})
+        stat.update(updated_at=at)
 
 
 def _raise_stat(user: User, metric: str, value: int) -> None:
@@ -295,8 +311,14 @@ def adjust(*, user: User, xp: int, coins: int, note: str, by: User | None = None
     """An operator's correction: a new ledger entry with a reason, never an edit of an old one."""
     if not note.strip():
         raise DomainError("An adjustment needs a reason.")
-    key = f"{user.pk}:adjustment:{timezone.now().timestamp()}:{by.pk if by else 0}"
-    granted = grant(user=user, key=key, reason=Reason.ADJUSTMENT, xp=xp, coins=coins, note=note[:200])
+    if not xp and not coins:
+        raise DomainError("An adjustment must change XP or coins.")
+    locked = lock_user(user)
+    if locked.coins + coins < 0:
+        raise InsufficientCoins(f"This would leave {locked.coins + coins} coins: a balance cannot go below zero.")
+    # A fresh key per adjustment: two corrections in the same instant are still two entries.
+    key = f"{user.pk}:adjustment:{uuid.uuid4().hex}:{by.pk if by else 0}"
+    granted = grant(user=user, key=key, reason=Reason.ADJUSTMENT, xp=xp, coins=coins, note=note.strip()[:200])
     return granted.entry
 
 

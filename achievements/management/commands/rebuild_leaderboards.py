@@ -1,5 +1,6 @@
+import redis
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from achievements import leaderboards
 
@@ -11,5 +12,8 @@ class Command(BaseCommand):
         if not settings.REDIS_URL:
             self.stdout.write("REDIS_URL is not set: leaderboards are read from the database; nothing to rebuild.")
             return
-        count = leaderboards.rebuild()
+        try:
+            count = leaderboards.rebuild()
+        except redis.RedisError as error:
+            raise CommandError(f"Redis is unreachable, nothing was rebuilt: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Leaderboards rebuilt: {count} learner(s) on the all-time board."))
