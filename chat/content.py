@@ -1,3 +1,15 @@
-"""This app's kinds in content files (see raiplay.content)."""
+"""This app's kinds in content files (see raiplay.content): FinBot's knowledge articles."""
 
-KINDS = []
+from raiplay.content import ContentKind
+
+from .models import KnowledgeArticle
+
+
+class KnowledgeKind(ContentKind):
+    key = "knowledge"
+    model = KnowledgeArticle
+    required = ("slug", "title", "body")
+    fields = {name: name for name in ("slug", "title", "body", "tags", "published")}
+
+
+KINDS = [KnowledgeKind()]

@@ -6,9 +6,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as accounts_selectors
+from chat import selectors as chat_selectors
 
 # Each entry: the export key and a function user -> JSON-ready data. Apps add theirs here.
-SECTIONS = [("account", accounts_selectors.export_data)]
+SECTIONS = [
+    ("account", accounts_selectors.export_data),
+    ("chat", chat_selectors.export_data),
+]
 
 
 def export_user(user) -> dict:

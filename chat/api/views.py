@@ -1,0 +1,136 @@
+import json
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from raiplay.ratelimits import enforce
+
+from .. import selectors, services
+from . import serializers as s
+
+ERRORS = {
+    400: OpenApiResponse(description="Empty or too long message (over 1000 characters)"),
+    404: OpenApiResponse(description="`conversation_id` is not one of the learner's conversations"),
+    429: OpenApiResponse(description="Too many questions: `CHAT_RATES` per learner"),
+}
+MODEL_ERRORS = {
+    502: OpenApiResponse(description="The model failed; the question is saved"),
+    504: OpenApiResponse(description="The model timed out; the question is saved"),
+}
+
+
+def start_question(request) -> services.Question:
+    """Validate, count against the learner's chat rate, store the question (committed)."""
+    data = s.ChatInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    enforce(request, group="chat", key=f"user:{request.user.pk}", rates=settings.CHAT_RATES)
+    return services.ask_question(
+        user=request.user,
+        text=data.validated_data["message"],
+        conversation_id=data.validated_data.get("conversation_id"),
+    )
+
+
+def answer_payload(answer: services.Answer) -> dict:
+    user = answer.question.user
+    user.refresh_from_db(fields=["level"])
+    return {
+        "conversation_id": answer.conversation.pk,
+        "message_id": answer.reply.pk,
+        "question_id": answer.question.message.pk,
+        "question": answer.question.message.content,
+        "conversation_title": answer.conversation.title,
+        "suggestions": answer.reply.suggestions,
+        "links": answer.reply.links,
+        "rewards": answer.question.rewards.as_dict(level=user.level),
+    }
+
+
+class ChatView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.ChatInput,
+        responses={200: s.ChatOutput, **ERRORS, **MODEL_ERRORS},
+        tags=["chat"],
+        description="Ask FinBot. JSON or form-encoded; without `conversation_id` a new conversation starts. "
+        "Messages holding a card number, IBAN, PIN or password are stored redacted and never sent to a model.",
+    )
+    def post(self, request):
+        answer = services.answer_question(start_question(request))
+        return Response({"reply": answer.reply.content, **answer_payload(answer)})
+
+
+def sse(data: dict, event: str | None = None) -> str:
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {json.dumps(data, ensure_ascii=False, default=str)}\n\n"
+
+
+def event_stream(question: services.Question) -> Iterator[str]:
+    for event in services.stream_answer(question):
+        if event.kind == "token":
+            yield sse({"token": event.token})
+        elif event.kind == "done":
+            yield sse(answer_payload(event.answer), "done")
+        else:
+            yield sse({"detail": event.error.message, "status": event.error.http_status}, "error")
+
+
+class ChatStreamView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def perform_content_negotiation(self, request, force=False):
+        # Clients send `Accept: text/event-stream`; errors before the stream are still JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        request=s.ChatInput,
+        responses={
+            (200, "text/event-stream"): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description='`data: {"token": "..."}` events as the answer arrives, then `event: done` with '
+                "`data:` {conversation_id, message_id, question_id, suggestions, links, rewards}; a model "
+                'failure mid-way is `event: error` with `data: {"detail", "status"}` (the question is saved).',
+            ),
+            **ERRORS,
+        },
+        tags=["chat"],
+        description="Ask FinBot and receive the answer as a server-sent event stream.",
+    )
+    def post(self, request):
+        question = start_question(request)
+        response = StreamingHttpResponse(event_stream(question), content_type="text/event-stream; charset=utf-8")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+        return response
+
+
+@extend_schema(tags=["chat"], description="The learner's conversations, most recently active first.")
+class ConversationListView(ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ConversationSerializer
+
+    def get_queryset(self):
+        return selectors.conversations_for(user=self.request.user)
+
+
+class ConversationDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.ConversationDetailSerializer, 404: ERRORS[404]}, tags=["chat"])
+    def get(self, request, pk):
+        conversation, messages = selectors.conversation_with_messages(user=request.user, conversation_id=pk)
+        conversation.message_list = messages
+        return Response(s.ConversationDetailSerializer(conversation).data)
+
+    @extend_schema(responses={204: None, 404: ERRORS[404]}, tags=["chat"])
+    def delete(self, request, pk):
+        services.delete_conversation(user=request.user, conversation_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,190 @@
+"""Writes of the chat app: a learner's question, FinBot's answer, deleting a conversation.
+
+A turn has two steps. `ask_question` stores the learner's message (redacted when it holds
+private data) in its own committed transaction and announces it; only then is a model
+called (`answer_question` / `stream_answer`), so a failed or slow model loses nothing.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from accounts.models import User
+from raiplay.exceptions import DomainError
+from raiplay.rewards import Rewards, from_responses
+
+from . import retrieval, safety
+from .backends import get_backend
+from .backends.base import ChatTimeout, ChatUnavailable, Context, Reply, Turn
+from .backends.offline import pieces
+from .models import Conversation, KnowledgeArticle, Message
+from .selectors import own_conversation
+from .signals import question_asked
+
+HISTORY_MESSAGES = 10
+SAFETY_SLUGS = ["why-keep-my-pin-and-card-details-secret", "how-do-i-spot-a-phishing-message", "what-is-identity-theft"]
+
+
+class EmptyMessage(DomainError):
+    default_message = "Write a question for FinBot first."
+
+
+class MessageTooLong(DomainError):
+    default_message = f"That message is too long: please keep it under {safety.MAX_MESSAGE_LENGTH} characters."
+
+
+@dataclass
+class Question:
+    """A stored question waiting for its answer."""
+
+    user: User
+    conversation: Conversation
+    message: Message
+    scan: safety.Scan
+    rewards: Rewards = field(default_factory=Rewards)
+
+
+@dataclass
+class Answer:
+    question: Question
+    reply: Message
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.question.conversation
+
+
+def clean_text(text) -> str:
+    text = str(text or "").replace("\x00", "").strip()
+    if not text:
+        raise EmptyMessage()
+    if len(text) > safety.MAX_MESSAGE_LENGTH:
+        raise MessageTooLong()
+    return text
+
+
+# durable: the question must be committed before any model is called, never folded
+# into a caller's transaction that a failed call could roll back.
+@transaction.atomic(durable=True)
+def ask_question(*, user: User, text: str, conversation_id: int | None = None) -> Question:
+    """Store the learner's message (private data redacted) and announce it. Commits on return."""
+    text = clean_text(text)
+    scan = safety.scan(text)
+    if conversation_id is None:
+        conversation = Conversation.objects.create(
+            user=user, title=Truncator(" ".join(scan.redacted.split())).chars(60)
+        )
+    else:
+        conversation = own_conversation(user=user, conversation_id=conversation_id)
+    message = Message.objects.create(
+        conversation=conversation, role=Message.Role.USER, content=scan.redacted, flagged=scan.sensitive
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+    rewards = from_responses(question_asked.send(sender=Message, user=user, message=message))
+    return Question(user=user, conversation=conversation, message=message, scan=scan, rewards=rewards)
+
+
+def _history(question: Question) -> list[Turn]:
+    recent = (
+        Message.objects.filter(conversation=question.conversation, pk__lt=question.message.pk)
+        .exclude(content="")
+        .order_by("-pk")
+        .values_list("role", "content")[:HISTORY_MESSAGES]
+    )
+    return [Turn(role, content) for role, content in reversed(recent)]
+
+
+def _safety_context() -> Context:
+    titles = dict(KnowledgeArticle.objects.filter(published=True, slug__in=SAFETY_SLUGS).values_list("slug", "title"))
+    return Context(suggestions=[titles[slug] for slug in SAFETY_SLUGS if slug in titles])
+
+
+def _prepare(question: Question) -> tuple[Context, object | None]:
+    """The context for a question and the backend to ask (None: private data, no model)."""
+    if question.scan.sensitive:
+        return _safety_context(), None
+    return retrieval.context_for(question.scan.text), get_backend()
+
+
+@transaction.atomic
+def _store_reply(question: Question, reply: Reply, context: Context) -> Message:
+    message = Message.objects.create(
+        conversation=question.conversation,
+        role=Message.Role.ASSISTANT,
+        content=reply.text,
+        backend=reply.backend,
+        tokens=reply.tokens,
+        suggestions=context.suggestions,
+        links=[link.as_dict() for link in context.links],
+    )
+    Conversation.objects.filter(pk=question.conversation.pk).update(updated_at=timezone.now())
+    return message
+
+
+def _mark_failed(question: Question, error: DomainError) -> None:
+    Message.objects.filter(pk=question.message.pk).update(status=Message.Status.FAILED, error=error.message[:300])
+
+
+def answer_question(question: Question) -> Answer:
+    """Ask the backend and store its reply. Raises ChatUnavailable (502) or ChatTimeout (504)."""
+    context, backend = _prepare(question)
+    if backend is None:
+        reply = Reply(text=safety.explanation(question.scan.kinds), backend="safety")
+    else:
+        try:
+            reply = backend.reply(question.scan.text, _history(question), context)
+        except (ChatUnavailable, ChatTimeout) as error:
+            _mark_failed(question, error)
+            raise
+    return Answer(question=question, reply=_store_reply(question, reply, context))
+
+
+def ask(*, user: User, text: str, conversation_id: int | None = None) -> Answer:
+    """One whole turn: store the question, then answer it."""
+    return answer_question(ask_question(user=user, text=text, conversation_id=conversation_id))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a streamed answer: a `token`, then `done` (with the answer) or `error`."""
+
+    kind: str
+    token: str = ""
+    answer: Answer | None = None
+    error: DomainError | None = None
+
+
+def stream_answer(question: Question) -> Iterator[Event]:
+    """The answer piece by piece; the reply is stored once the backend has finished."""
+    context, backend = _prepare(question)
+    if backend is None:
+        text = safety.explanation(question.scan.kinds)
+        for piece in pieces(text):
+            yield Event("token", token=piece)
+        reply = Reply(text=text, backend="safety")
+    else:
+        received: list[str] = []
+        try:
+            for piece in backend.stream(question.scan.text, _history(question), context):
+                received.append(piece)
+                yield Event("token", token=piece)
+        except (ChatUnavailable, ChatTimeout) as error:
+            _mark_failed(question, error)
+            yield Event("error", error=error)
+            return
+        text = "".join(received).strip()
+        if not text:
+            error = ChatUnavailable()
+            _mark_failed(question, error)
+            yield Event("error", error=error)
+            return
+        reply = Reply(text=text, backend=backend.name, tokens=len(received))
+    yield Event("done", answer=Answer(question=question, reply=_store_reply(question, reply, context)))
+
+
+@transaction.atomic
+def delete_conversation(*, user: User, conversation_id: int) -> None:
+    own_conversation(user=user, conversation_id=conversation_id).delete()

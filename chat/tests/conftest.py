@@ -1,0 +1,39 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from raiplay.content import import_content
+
+KNOWLEDGE_FILE = Path(settings.BASE_DIR) / "content" / "demo" / "knowledge.json"
+
+
+def load_demo_knowledge() -> None:
+    import_content(json.loads(KNOWLEDGE_FILE.read_text()))
+
+
+@pytest.fixture
+def knowledge(db):
+    """The 55 demo knowledge articles, loaded the way editors load them."""
+    load_demo_knowledge()
+
+
+@pytest.fixture
+def llm(settings):
+    """A real OpenAI-compatible server on 127.0.0.1, with FinBot's settings pointing at it."""
+    from .llm_server import FakeLLM
+
+    with FakeLLM() as server:
+        settings.CHAT_API_KEY = "test-key"
+        settings.CHAT_BASE_URL = server.base_url
+        settings.CHAT_MODEL = "test-model"
+        settings.CHAT_TIMEOUT_SECONDS = 2
+        settings.CHAT_MAX_RETRIES = 0
+        yield server
+
+
+@pytest.fixture
+def offline(settings):
+    """FinBot without a model: the offline backend."""
+    settings.CHAT_API_KEY = ""

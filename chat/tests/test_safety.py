@@ -1,0 +1,137 @@
+"""Private data never reaches a model: card numbers, IBANs, PINs and passwords are spotted."""
+
+import pytest
+
+from chat import safety
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my card is 4111 1111 1111 1111 is that ok?",
+        "4242424242424242",
+        "card: 5555-5555-5555-4444 exp 12/27",
+        "amex 3782 822463 10005",
+        "number 4111111111111111, cvv 123",
+    ],
+)
+def test_luhn_valid_card_numbers_are_found(text):
+    scan = safety.scan(text)
+    assert scan.kinds[0] == safety.CARD
+    assert "1111 1111" not in scan.redacted and "4242424242" not in scan.redacted and "5555-5555" not in scan.redacted
+    assert "[card number removed]" in scan.redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111 1111 1111 1112",  # fails the Luhn check
+        "call me on +355 69 212 3456",
+        "my number is 0044 7911 123456 if you need it",
+        "it costs €1,299.99 or 1 299 lek a month",
+        "between 2019 and 2024 prices rose 12.5%",
+        "I saved 150000 lek in 2023",
+        "0000 0000 0000 0000",
+        "12345678901234567890123",  # longer than any card
+    ],
+)
+def test_other_numbers_are_not_card_numbers(text):
+    assert safety.scan(text).kinds == []
+    assert safety.scan(text).redacted == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my IBAN is DE89 3704 0044 0532 0130 00",
+        "send it to GB82WEST12345698765432 please",
+        "AL47 2121 1009 0000 0002 3569 8741 thanks",
+        "al47212110090000000235698741",
+    ],
+)
+def test_valid_ibans_are_found(text):
+    scan = safety.scan(text)
+    assert scan.kinds == [safety.IBAN]
+    assert "[IBAN removed]" in scan.redacted
+    assert "3704" not in scan.redacted and "WEST" not in scan.redacted and "2121" not in scan.redacted
+
+
+def test_words_after_an_iban_are_kept():
+    assert safety.scan("AL47 2121 1009 0000 0002 3569 8741 thanks").redacted == "[IBAN removed] thanks"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DE89 3704 0044 0532 0130 01",  # wrong check digits
+        "GB82 WEST 1234 5698 7654",  # too short for GB
+        "ZZ12 3456 7890 1234 5678",  # no such country
+        "I got an A+ in ES24 maths",
+    ],
+)
+def test_invalid_ibans_are_not_found(text):
+    assert safety.IBAN not in safety.scan(text).kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("my pin is 1234", "my pin is [PIN removed]"),
+        ("PIN: 0000", "PIN: [PIN removed]"),
+        ("My PIN number is 482913, remember it", "My PIN number is [PIN removed], remember it"),
+        ("pin code 7777?", "pin code [PIN removed]?"),
+    ],
+)
+def test_pins_are_found_and_hidden(text, redacted):
+    scan = safety.scan(text)
+    assert scan.kinds == [safety.PIN]
+    assert scan.redacted == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I pinned 2024 goals on my wall",
+        "Why should I keep my PIN secret?",
+        "Is a 4 digit pin safe enough?",
+        "what is a pin code for?",
+        "spinning 1234 times",
+    ],
+)
+def test_talking_about_pins_is_fine(text):
+    assert safety.scan(text).kinds == []
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("my password is hunter2", "my password is [password removed]"),
+        ("My instagram password is Sunny-Day-42!", "My instagram password is [password removed]"),
+        ("password: letmein", "password: [password removed]"),
+    ],
+)
+def test_passwords_are_found_and_hidden(text, redacted):
+    scan = safety.scan(text)
+    assert scan.kinds == [safety.PASSWORD]
+    assert scan.redacted == redacted
+
+
+@pytest.mark.parametrize("text", ["What makes a good password?", "Is my password safe if it is long?"])
+def test_talking_about_passwords_is_fine(text):
+    assert safety.scan(text).kinds == []
+
+
+def test_several_kinds_are_all_named_in_the_explanation():
+    scan = safety.scan("card 4111 1111 1111 1111 and my pin is 1234")
+    assert scan.kinds == [safety.CARD, safety.PIN]
+    assert scan.redacted == "card [card number removed] and my pin is [PIN removed]"
+    explanation = safety.explanation(scan.kinds)
+    assert "a card number and a PIN" in explanation
+    assert "never" in explanation.lower()
+
+
+def test_luhn_and_iban_checks():
+    assert safety.luhn_valid("79927398713")
+    assert not safety.luhn_valid("79927398710")
+    assert safety.iban_valid("DE89 3704 0044 0532 0130 00")
+    assert not safety.iban_valid("DE89 3704 0044 0532 0130 0")
