@@ -1,0 +1,162 @@
+"""Plays that arrive at the same moment (double taps, two tabs, retries): PostgreSQL row locks."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from achievements.models import LedgerEntry, Reason, UserAchievement
+from achievements.tests.factories import AchievementFactory, DailyQuestTemplateFactory
+from games.models import Attempt, UserGame
+from games.services import complete_attempt, start_attempt, submit_attempt
+from raiplay.exceptions import DomainError
+
+from .factories import ClientGameFactory, correct_answers, make_game, wrong_answers
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 20
+
+
+def run_together(count: int, work) -> tuple[list, list[BaseException]]:
+    """Run work(i) in `count` threads released at once; returns (results, errors)."""
+    barrier = threading.Barrier(count)
+    results, errors, guard = [], [], threading.Lock()
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=10)
+            value = work(index)
+            with guard:
+                results.append(value)
+        except BaseException as error:  # noqa: BLE001 - every failure is reported by the test
+            with guard:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
+    return results, errors
+
+
+def assert_ledger_clean():
+    call_command("check_ledger", stdout=_Sink(), stderr=_Sink())  # raises CommandError when it is not
+
+
+class _Sink:
+    def write(self, text):
+        pass
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("failed_before", [False, True], ids=["fresh", "after-a-failure"])
+def test_same_passing_attempt_twenty_times_at_once_rewards_once(learner, failed_before):
+    game = make_game(single=2, number=1, xp_reward=70, coin_reward=9)
+    answers = correct_answers(game)
+    if failed_before:  # the learner's row for this game exists already: only its lock keeps them apart
+        submit_attempt(user=learner, game=game, answers=wrong_answers(game))
+    results, errors = run_together(THREADS, lambda _: submit_attempt(user=learner, game=game, answers=answers))
+    assert errors == []
+    assert sum(r.first_time for r in results) == 1
+    assert sum(r.rewards.xp for r in results) == 70
+    assert LedgerEntry.objects.filter(user=learner).count() == 1
+    learner.refresh_from_db()
+    assert (learner.xp, learner.coins) == (70, 9)
+    assert UserGame.objects.get(user=learner, game=game).attempts_count == THREADS + failed_before
+    assert Attempt.objects.filter(user=learner, game=game, passed=True).count() == THREADS
+    assert_ledger_clean()
+
+
+def test_simultaneous_passes_unlock_an_achievement_and_a_daily_quest_once(learner):
+    game = make_game(single=1, xp_reward=50, coin_reward=5)
+    AchievementFactory(metric="games_completed", threshold=1, xp_reward=20, coin_reward=2)
+    DailyQuestTemplateFactory(metric="games_completed", target=1, xp_reward=15, coin_reward=1)
+    answers = correct_answers(game)
+    results, errors = run_together(THREADS, lambda _: submit_attempt(user=learner, game=game, answers=answers))
+    assert errors == []
+    assert sum(len(r.rewards.achievements) for r in results) == 1
+    assert sum(len(r.rewards.daily_quests) for r in results) == 1
+    learner.refresh_from_db()
+    assert (learner.xp, learner.coins) == (50 + 20 + 15, 5 + 2 + 1)
+    assert sorted(LedgerEntry.objects.values_list("reason", flat=True)) == sorted(
+        [Reason.GAME, Reason.ACHIEVEMENT, Reason.DAILY_QUEST]
+    )
+    assert UserAchievement.objects.count() == 1
+    assert_ledger_clean()
+
+
+@pytest.mark.parametrize("failed_before", [False, True], ids=["fresh", "after-a-failure"])
+def test_twenty_different_attempts_completed_at_once_reward_one_first_pass(learner, failed_before):
+    game = ClientGameFactory(xp_reward=45, coin_reward=6)
+    if failed_before:
+        complete_attempt(user=learner, game=game, attempt_id=start_attempt(user=learner, game=game).pk, score=10)
+    attempts = [start_attempt(user=learner, game=game) for _ in range(THREADS)]
+    results, errors = run_together(
+        THREADS, lambda i: complete_attempt(user=learner, game=game, attempt_id=attempts[i].pk, score=90)
+    )
+    assert errors == []
+    assert sum(r.first_time for r in results) == 1
+    assert LedgerEntry.objects.filter(user=learner).count() == 1
+    learner.refresh_from_db()
+    assert (learner.xp, learner.coins) == (45, 6)
+    assert UserGame.objects.get(user=learner, game=game).attempts_count == THREADS + failed_before
+    assert_ledger_clean()
+
+
+def test_the_same_attempt_completed_twenty_times_at_once_counts_once(learner):
+    game = ClientGameFactory(xp_reward=45, coin_reward=6)
+    attempt = start_attempt(user=learner, game=game)
+    results, errors = run_together(
+        THREADS, lambda _: complete_attempt(user=learner, game=game, attempt_id=attempt.pk, score=90)
+    )
+    assert len(results) == 1 and results[0].first_time
+    assert len(errors) == THREADS - 1
+    assert all(isinstance(e, DomainError) and "already completed" in str(e) for e in errors)
+    learner.refresh_from_db()
+    assert (learner.xp, learner.coins) == (45, 6)
+    assert LedgerEntry.objects.filter(user=learner).count() == 1
+    assert UserGame.objects.get(user=learner, game=game).attempts_count == 1
+    assert_ledger_clean()
+
+
+def test_two_different_games_completed_at_once_reward_both(learner):
+    for round_ in range(5):
+        games = [
+            make_game(single=1, xp_reward=30 + round_, coin_reward=3),
+            ClientGameFactory(xp_reward=40, coin_reward=4),
+        ]
+        attempt = start_attempt(user=learner, game=games[1])
+
+        def play(index, games=games, attempt=attempt):
+            if index == 0:
+                return submit_attempt(user=learner, game=games[0], answers=correct_answers(games[0]))
+            return complete_attempt(user=learner, game=games[1], attempt_id=attempt.pk, score=100)
+
+        results, errors = run_together(2, play)
+        assert errors == []
+        assert all(r.first_time for r in results)
+    learner.refresh_from_db()
+    assert learner.xp == sum(30 + r for r in range(5)) + 5 * 40
+    assert learner.coins == 5 * (3 + 4)
+    assert LedgerEntry.objects.filter(user=learner).count() == 10
+    assert_ledger_clean()
+
+
+def test_many_different_games_completed_at_once_reward_each(learner):
+    games = [make_game(single=1, xp_reward=10 + i, coin_reward=1) for i in range(10)]
+    answers = [correct_answers(g) for g in games]
+    results, errors = run_together(10, lambda i: submit_attempt(user=learner, game=games[i], answers=answers[i]))
+    assert errors == []
+    assert all(r.first_time for r in results)
+    learner.refresh_from_db()
+    assert learner.xp == sum(10 + i for i in range(10))
+    assert learner.coins == 10
+    assert_ledger_clean()

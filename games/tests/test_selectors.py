@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from games import selectors
+from games.models import UserGame
+from games.services import submit_attempt
+
+from .factories import GameFactory, QuestFactory, QuestStepFactory, correct_answers, make_game
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_storyline_query_count_is_flat(learner, django_assert_max_num_queries, count):
+    QuestStepFactory.create_batch(count)
+    with django_assert_max_num_queries(2):
+        steps = selectors.storyline_for(user=learner)
+    assert len(steps) == count
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_games_for_query_count_is_flat(learner, django_assert_max_num_queries, count):
+    for index in range(count):
+        game = QuestFactory() if index % 2 else GameFactory()
+        UserGame.objects.create(user=learner, game=game, best_score=index)
+    with django_assert_max_num_queries(5):
+        games = selectors.games_for(user=learner, filters={"completed": False})
+        states = [(g.state, g.mine.best_score if g.mine else None) for g in games]
+    assert len(states) == count
+
+
+def test_storyline_states_and_next_quest(learner):
+    first = make_game(single=1, factory=QuestFactory, position=1)
+    second = QuestFactory(position=2)
+    QuestFactory(position=3)
+    assert selectors.next_quest(user=learner).game == first
+    submit_attempt(user=learner, game=first, answers=correct_answers(first))
+    steps = selectors.storyline_for(user=learner)
+    assert [s.state for s in steps] == ["completed", "available", "locked"]
+    assert steps[0].best_score == 100 and steps[1].best_score is None
+    assert selectors.next_quest(user=learner).game == second
+
+
+def test_storyline_follows_positions_not_creation_order(learner):
+    late = QuestFactory(position=10)
+    early = QuestFactory(position=4)
+    assert [s.game for s in selectors.storyline_for(user=learner)] == [early, late]
+    assert [s.state for s in selectors.storyline_for(user=learner)] == ["available", "locked"]
+
+
+def test_anonymous_storyline_opens_only_the_first_quest():
+    QuestFactory.create_batch(3)
+    assert [s.state for s in selectors.storyline_for(user=AnonymousUser())] == ["available", "locked", "locked"]
+
+
+def test_next_quest_is_none_when_the_storyline_is_done(learner):
+    quest = make_game(single=1, factory=QuestFactory)
+    submit_attempt(user=learner, game=quest, answers=correct_answers(quest))
+    assert selectors.next_quest(user=learner) is None
