@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Choice, Game, Question
+from ..models import Category, Choice, Game, Question
 from ..scoring import Answer
 
 
@@ -97,7 +97,7 @@ class GameDetailSerializer(serializers.ModelSerializer):
 class GameListQuery(serializers.Serializer):
     completed = serializers.BooleanField(required=False, allow_null=True, default=None)
     type = serializers.ChoiceField(choices=Game.Type.choices, required=False)
-    category = serializers.CharField(required=False, max_length=20)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
     difficulty = serializers.IntegerField(required=False, min_value=1, max_value=3)
 
 
