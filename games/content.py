@@ -44,8 +44,8 @@ class GameKind(ContentKind):
         taken = dict(QuestStep.objects.exclude(game__slug__in=file_slugs).values_list("position", "game__slug"))
         for item, _ in checked:
             position = item.get("quest_position")
-            if position is None:
-                continue
+            if not isinstance(position, int):
+                continue  # missing or malformed: check_extra names the problem
             other = taken.get(position)
             if other:
                 problems.add(f"games[{item.get('slug')}].quest_position", f"position {position} is taken by {other}")
@@ -84,6 +84,13 @@ class GameKind(ContentKind):
                 problems.add(f"{where}.choices[{c_index}].{name}", "unknown field")
             if not str(choice.get("text", "")).strip():
                 problems.add(f"{where}.choices[{c_index}].text", "this field is required")
+            elif len(str(choice["text"])) > Choice._meta.get_field("text").max_length:
+                problems.add(
+                    f"{where}.choices[{c_index}].text",
+                    f"at most {Choice._meta.get_field('text').max_length} characters",
+                )
+            if not isinstance(choice.get("correct", False), bool):
+                problems.add(f"{where}.choices[{c_index}].correct", "must be true or false")
         question = Question(**{k: v for k, v in data.items() if k in QUESTION_KEYS - {"choices"}})
         try:
             question.full_clean(exclude=["game"])

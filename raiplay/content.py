@@ -39,7 +39,7 @@ class Problems:
 
 def item_label(kind: str, index: int, item) -> str:
     slug = item.get("slug") if isinstance(item, dict) else None
-    return f"{kind}[{slug}]" if slug else f"{kind}[{index}]"
+    return f"{kind}[{slug}]" if slug and isinstance(slug, str) else f"{kind}[{index}]"
 
 
 class ContentKind:
@@ -73,6 +73,10 @@ class ContentKind:
                 if item.get(name) in (None, ""):
                     problems.add(f"{where}.{name}", "this field is required")
             slug = item.get("slug")
+            if slug is not None and not isinstance(slug, str):
+                # A list or object here would otherwise crash the lookups below.
+                problems.add(f"{where}.slug", "must be a string")
+                continue
             if slug in seen:
                 problems.add(f"{where}.slug", "appears twice in this file")
             seen.add(slug)
