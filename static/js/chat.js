@@ -90,7 +90,10 @@
     anchor.textContent = title;
     anchor.setAttribute("aria-current", "page");
     entry.appendChild(anchor);
+    list.querySelectorAll("a[aria-current]").forEach((link) => link.removeAttribute("aria-current"));
     list.prepend(entry);
+    const count = document.getElementById("conversation-count");
+    if (count) count.textContent = String(Number(count.textContent) + 1);
   }
 
   function parse(frame) {
