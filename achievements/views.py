@@ -1,0 +1,141 @@
+"""Learner pages of the game layer: badges, leaderboards, the shop, profiles."""
+
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from raiplay.exceptions import DomainError
+
+from . import charts, leaderboards, selectors, services
+
+SEEN_BADGES = "badges_seen_at"  # session: when the learner last saw their badges
+JUST_REDEEMED = "shop_redeemed"  # session: the code to celebrate once on its page
+TOP = 50
+
+
+def _new_badges(request, earned: list[tuple[object, datetime]]) -> list[dict]:
+    """Badges earned since the learner last looked (first look: since they signed in); then mark seen."""
+    seen = request.session.get(SEEN_BADGES)
+    since = datetime.fromisoformat(seen) if seen else request.user.last_login
+    request.session[SEEN_BADGES] = timezone.now().isoformat()
+    return [
+        {"slug": achievement.slug, "title": achievement.title}
+        for achievement, earned_at in earned
+        if earned_at and (since is None or earned_at > since)
+    ]
+
+
+@login_required
+def achievements_page(request):
+    items = selectors.achievements_for(user=request.user)
+    earned = [item for item in items if item.earned]
+    locked = [item for item in items if not item.earned]
+    new = _new_badges(request, [(item.achievement, item.earned_at) for item in earned])
+    context = {
+        "earned": sorted(earned, key=lambda item: item.earned_at, reverse=True),
+        "locked": sorted(locked, key=lambda item: item.percent, reverse=True),
+        "total": len(items),
+        "rewards": {"achievements": new} if new else None,
+    }
+    return render(request, "achievements/achievements.html", context)
+
+
+def leaderboard_page(request):
+    period = request.GET.get("period", leaderboards.WEEK)
+    if period not in leaderboards.PERIODS:
+        period = leaderboards.WEEK
+    user = request.user if request.user.is_authenticated else None
+    board = leaderboards.board(period=period, limit=TOP, user=user)
+    around = None
+    if board.me and board.me["rank"] > TOP:
+        around = leaderboards.board(period=period, user=user, around=True).results
+    context = {"board": board, "period": period, "around": around, "top": TOP}
+    return render(request, "achievements/leaderboard.html", context)
+
+
+def _shop(request, *, error: str | None = None, status: int = 200):
+    context = {
+        "items": list(selectors.shop_items()),
+        "codes": list(selectors.redemptions_for(user=request.user)[:3]),
+        "error": error,
+    }
+    return render(request, "achievements/shop.html", context, status=status)
+
+
+def _shop_error(error: DomainError, item, coins: int) -> str:
+    if isinstance(error, services.InsufficientCoins):
+        return _("You need %(cost)s coins for “%(item)s” and have %(coins)s.") % {
+            "cost": item.cost_coins,
+            "item": item.name,
+            "coins": coins,
+        }
+    if isinstance(error, services.OutOfStock):
+        return _("Sorry, “%(item)s” is sold out.") % {"item": item.name}
+    if isinstance(error, services.ItemUnavailable):
+        return _("“%(item)s” is no longer available.") % {"item": item.name}
+    return error.message
+
+
+@login_required
+def shop_page(request):
+    return _shop(request)
+
+
+@login_required
+@require_POST
+def redeem_page(request, pk: int):
+    item = get_object_or_404(selectors.shop_items(), pk=pk)
+    try:
+        redemption = services.redeem_item(user=request.user, item=item)
+    except DomainError as error:
+        request.user.refresh_from_db(fields=["coins"])  # the header and the message show the real balance
+        return _shop(request, error=_shop_error(error, item, request.user.coins), status=error.http_status)
+    request.session[JUST_REDEEMED] = redemption.code
+    return redirect("shop-code", code=redemption.code)
+
+
+@login_required
+def codes_page(request):
+    page = Paginator(selectors.redemptions_for(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "achievements/codes.html", {"page": page})
+
+
+@login_required
+def code_page(request, code: str):
+    redemption = selectors.redemptions_for(user=request.user).filter(code=code).first()
+    if redemption is None:
+        raise Http404(_("No such code."))
+    just_redeemed = request.session.pop(JUST_REDEEMED, None) == code
+    context = {
+        "redemption": redemption,
+        "just_redeemed": just_redeemed,
+        "rewards": {"coins": -redemption.coins} if just_redeemed else None,
+    }
+    return render(request, "achievements/code.html", context)
+
+
+@login_required
+def profile_page(request):
+    user = request.user
+    badges = list(selectors.badges_for(user=user))
+    new = _new_badges(request, [(badge.achievement, badge.earned_at) for badge in badges])
+    context = {
+        "badges": badges,
+        "chart": charts.bar_chart(selectors.xp_by_day(user=user, days=30)),
+        "activity": list(selectors.activity_for(user=user)[:8]),
+        "rewards": {"achievements": new} if new else None,
+    }
+    return render(request, "achievements/profile.html", context)
+
+
+def public_profile_page(request, username: str):
+    person = selectors.public_profiles().filter(username=username).first()
+    if person is None:
+        raise Http404(_("No such learner."))
+    return render(request, "achievements/public_profile.html", {"person": person})
