@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import Conversation, KnowledgeArticle, Message
 
 
@@ -55,11 +56,11 @@ class KnowledgeArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected articles"))
     def publish(self, request, queryset):
-        queryset.update(published=True)
+        services.set_published(articles=queryset, published=True)
 
     @admin.action(description=_("Unpublish the selected articles"))
     def unpublish(self, request, queryset):
-        queryset.update(published=False)
+        services.set_published(articles=queryset, published=False)
 
 
 class MessageInline(admin.TabularInline):

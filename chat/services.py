@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -183,6 +184,11 @@ def stream_answer(question: Question) -> Iterator[Event]:
             return
         reply = Reply(text=text, backend=backend.name, tokens=len(received))
     yield Event("done", answer=Answer(question=question, reply=_store_reply(question, reply, context)))
+
+
+def set_published(*, articles: QuerySet[KnowledgeArticle], published: bool) -> int:
+    """Publish or unpublish articles; `updated_at` moves so every server's FinBot index notices."""
+    return articles.update(published=published, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -68,3 +68,16 @@ def test_unrelated_question_finds_nothing_with_postgres_full_text_search(knowled
 def test_unpublished_articles_are_never_found(knowledge):
     KnowledgeArticle.objects.filter(slug="what-is-a-money-mule").update(published=False)
     assert _first("someone offered me cash to let them send money through my account") != "what-is-a-money-mule"
+
+
+def test_publishing_changes_take_effect_at_once_even_when_the_count_stays(knowledge):
+    from chat import services
+
+    question = "someone offered me cash to let them send money through my account"
+    articles = KnowledgeArticle.objects
+    services.set_published(articles=articles.filter(slug="what-is-a-bond"), published=False)
+    assert _first(question) == "what-is-a-money-mule"
+    # One back, one out: as many published as before, so only `updated_at` shows the change.
+    services.set_published(articles=articles.filter(slug="what-is-a-bond"), published=True)
+    services.set_published(articles=articles.filter(slug="what-is-a-money-mule"), published=False)
+    assert _first(question) != "what-is-a-money-mule"
