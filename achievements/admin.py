@@ -1,12 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from accounts.models import User
 
-from . import services
-from .models import Achievement, DailyQuest, DailyQuestTemplate, LedgerEntry, Redemption, ShopItem, UserAchievement
+from . import insights, services
+from .models import (
+    Achievement,
+    DailyQuest,
+    DailyQuestTemplate,
+    Insights,
+    LedgerEntry,
+    Redemption,
+    ShopItem,
+    UserAchievement,
+)
 
 
 @admin.register(Achievement)
@@ -72,10 +82,17 @@ class DailyQuestAdmin(ReadOnlyAdmin):
 
 
 class AdjustmentForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.order_by("username"))
-    xp = forms.IntegerField(initial=0)
-    coins = forms.IntegerField(initial=0)
+    # A username box, not a select of every learner: the list would hold the whole user table.
+    user = forms.CharField(label="Username", max_length=150)
+    xp = forms.IntegerField(initial=0, label="XP (+/−)")
+    coins = forms.IntegerField(initial=0, label="Coins (+/−)")
     note = forms.CharField(max_length=200, help_text="Why: it is shown in the learner's activity.")
+
+    def clean_user(self):
+        user = User.objects.filter(username=self.cleaned_data["user"].strip()).first()
+        if user is None:
+            raise forms.ValidationError("No learner with this username.")
+        return user
 
 
 @admin.register(LedgerEntry)
@@ -99,7 +116,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("achievements.add_ledgerentry"):
             messages.error(request, "You may not adjust balances.")
             return redirect(reverse("admin:achievements_ledgerentry_changelist"))
-        form = AdjustmentForm(request.POST or None)
+        form = AdjustmentForm(request.POST or None, initial={"user": request.GET.get("user", "")})
         if request.method == "POST" and form.is_valid():
             try:
                 services.adjust(by=request.user, **form.cleaned_data)
@@ -110,3 +127,33 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
                 return redirect(reverse("admin:achievements_ledgerentry_changelist"))
         context = {**self.admin_site.each_context(request), "form": form, "title": "Adjust XP or coins"}
         return render(request, "admin/achievements/ledgerentry/adjust.html", context)
+
+
+@admin.register(Insights)
+class InsightsAdmin(admin.ModelAdmin):
+    """The editors' dashboard: learners, active learners, completions and pass rate per game, top videos."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Insights",
+            "opts": self.model._meta,
+            "overview": insights.overview(),
+            "active_days": insights.ACTIVE_DAYS,
+        }
+        return TemplateResponse(request, "admin/achievements/insights.html", context)

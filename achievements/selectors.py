@@ -75,6 +75,18 @@ def achievements_for(*, user: User) -> list[AchievementProgress]:
     return result
 
 
+def learners_due_achievements() -> set[int]:
+    """Ids of learners whose stats meet an active achievement they do not hold (one query per rule)."""
+    due: set[int] = set()
+    for achievement in Achievement.objects.filter(is_active=True).only("pk", "metric", "threshold"):
+        due.update(
+            UserStat.objects.filter(metric=achievement.metric, value__gte=achievement.threshold)
+            .exclude(user__achievements__achievement=achievement)
+            .values_list("user_id", flat=True)
+        )
+    return due
+
+
 def badges_for(*, user: User) -> QuerySet[UserAchievement]:
     return UserAchievement.objects.filter(user=user).select_related("achievement").order_by("-earned_at")
 

@@ -1,14 +1,18 @@
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
-from achievements import services
+from achievements import selectors, services
 
 
 class Command(BaseCommand):
     help = "Award achievements learners already qualify for (after editors add or lower a rule)."
 
     def handle(self, *args, **options):
-        awarded = 0
-        for user in User.objects.filter(is_active=True).iterator():
-            awarded += len(services.award_achievements(user=user).achievements)
-        self.stdout.write(self.style.SUCCESS(f"{awarded} achievement(s) awarded."))
+        # Only learners who meet a rule they do not hold yet; each is caught up in its own transaction.
+        due = User.objects.filter(pk__in=selectors.learners_due_achievements(), is_active=True).order_by("pk")
+        awarded = learners = 0
+        for user in due.iterator():
+            earned = len(services.award_achievements(user=user).achievements)
+            awarded += earned
+            learners += bool(earned)
+        self.stdout.write(self.style.SUCCESS(f"{awarded} achievement(s) awarded to {learners} learner(s)."))
