@@ -2,7 +2,11 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from django import forms
 from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import User
 from .services import save_new_user
@@ -10,6 +14,12 @@ from .signals import user_registered
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_username(self, username, shallow=False):
+        # Sign-in takes a username or an email: a username must never look like an email.
+        if "@" in username:
+            raise forms.ValidationError(_("Use letters, digits and . + - _ only."))
+        return super().clean_username(username, shallow=shallow)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         if commit:
@@ -17,7 +27,20 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
 
+class ProviderNotConfigured(SocialApp.DoesNotExist, Http404):
+    """No app for this provider (e.g. GOOGLE_CLIENT_ID unset): its pages are a 404, not a 500.
+
+    Still a SocialApp.DoesNotExist, so allauth code that expects that keeps working.
+    """
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as error:
+            raise ProviderNotConfigured(f"Sign-in with {provider} is not configured.") from error
+
     def save_user(self, request, sociallogin, form=None):
         # allauth saves the user and its social account together; announce it in the same transaction.
         with transaction.atomic():

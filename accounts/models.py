@@ -16,8 +16,15 @@ def validate_timezone(value: str) -> None:
 
 class LearnerManager(UserManager):
     def get_by_natural_key(self, username):
-        # Sign-in accepts the email too, in any case.
-        return self.get(models.Q(username=username) | models.Q(email__iexact=username))
+        # Sign-in accepts the email too, in any case. The username wins: natural keys
+        # (fixtures, createsuperuser) must keep meaning the username.
+        try:
+            return self.get(username=username)
+        except self.model.DoesNotExist:
+            if "@" not in (username or ""):
+                raise
+            # Emails are unique ignoring case (see Meta), so this finds at most one.
+            return self.get(email__iexact=username)
 
 
 class User(AbstractUser):

@@ -1,12 +1,24 @@
+"""Reads of learner accounts."""
+
 from .models import User
 
 
 def find_for_login(identifier: str) -> User | None:
-    """The user a sign-in names: username first, then email in any case."""
+    """The user a sign-in names: the username (exact, else in any case), or the email in any case."""
     identifier = identifier.strip()
+    if not identifier:
+        return None
+    if "@" in identifier:
+        # Sign-up refuses "@" in usernames, so this is an email; only an account made
+        # another way (createsuperuser) could still have such a username.
+        by_email = User.objects.filter(email__iexact=identifier).first()
+        return by_email or User.objects.filter(username=identifier).first()
     user = User.objects.filter(username=identifier).first()
-    if user is None and "@" in identifier:
-        user = User.objects.filter(email__iexact=identifier).first()
+    if user is None:
+        # Sign-up keeps usernames unique ignoring case; older rows might not be, so only a
+        # single match counts.
+        matches = list(User.objects.filter(username__iexact=identifier)[:2])
+        user = matches[0] if len(matches) == 1 else None
     return user
 
 

@@ -11,14 +11,14 @@ from .forms import DeleteAccountForm, SettingsForm
 
 @login_required
 def settings_page(request):
-    form = SettingsForm(request.POST or None, instance=request.user)
+    form = SettingsForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, _("Settings saved."))
         return redirect("settings")
-    return render(
-        request, "accounts/settings.html", {"form": form, "delete_form": DeleteAccountForm(user=request.user)}
-    )
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "delete_form": DeleteAccountForm(user=request.user)}
+    return render(request, "accounts/settings.html", context, status=status)
 
 
 @login_required
@@ -26,8 +26,8 @@ def settings_page(request):
 def delete_account(request):
     form = DeleteAccountForm(request.POST, user=request.user)
     if not form.is_valid():
-        settings_form = SettingsForm(instance=request.user)
-        return render(request, "accounts/settings.html", {"form": settings_form, "delete_form": form}, status=400)
+        context = {"form": SettingsForm(user=request.user), "delete_form": form}
+        return render(request, "accounts/settings.html", context, status=400)
     services.delete_account(user=request.user)
     logout(request)
     messages.info(request, _("Your account and all its data have been deleted."))

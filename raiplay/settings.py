@@ -243,7 +243,10 @@ _smtp = {
 }
 MAILERS = {
     "default": {
-        "BACKEND": env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": env(
+            "DJANGO_EMAIL_BACKEND",
+            default=f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
+        ),
         "OPTIONS": _smtp,
     }
 }

@@ -7,7 +7,12 @@ from ..models import User, validate_timezone
 
 
 class SignupInput(serializers.Serializer):
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    # No "@": sign-in takes a username or an email, and one must never pass for the other.
+    username = serializers.RegexField(
+        r"^[\w.+-]+\Z",
+        max_length=150,
+        error_messages={"invalid": _("Use letters, digits and . + - _ only.")},
+    )
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
 
@@ -78,7 +83,7 @@ class SignupOutput(TokenPair):
 
 class ProfileInput(serializers.Serializer):
     display_name = serializers.CharField(max_length=60, allow_blank=True, required=False)
-    avatar_url = serializers.URLField(allow_blank=True, required=False)
+    avatar_url = serializers.URLField(max_length=200, allow_blank=True, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     show_on_leaderboard = serializers.BooleanField(required=False)
     birth_year = serializers.IntegerField(min_value=1900, max_value=2100, allow_null=True, required=False)

@@ -11,7 +11,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from raiplay.ratelimits import enforce
 
-from .. import google, selectors, services
+from .. import google, services
+from ..models import User
 from ..tokens import token_pair
 from . import serializers as s
 
@@ -21,6 +22,11 @@ class PublicAPIView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request):
+        # Without authenticators DRF would turn AuthenticationFailed into a 403; a refused
+        # credential is a 401 that names the scheme to use.
+        return 'Bearer realm="api"'
 
 
 class SignupView(PublicAPIView):
@@ -45,12 +51,10 @@ class LoginView(PublicAPIView):
         data = s.LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         identifier = data.validated_data["username"]
-        enforce(request, group="login-account", key=identifier.strip().lower(), rates=[settings.AUTH_RATE])
-        user = selectors.find_for_login(identifier)
-        if user is None or not user.check_password(data.validated_data["password"]):
-            raise AuthenticationFailed("Incorrect username or password.")
-        if not user.is_active:
-            raise AuthenticationFailed("This account is disabled.")
+        # Per account as well, so guessing one learner's password from many addresses is slow too.
+        account = f"account:{identifier.strip().lower()}"
+        enforce(request, group="login-account", key=account, rates=[settings.AUTH_RATE])
+        user = services.log_in(identifier=identifier, password=data.validated_data["password"])
         return Response(token_pair(user))
 
 
@@ -62,7 +66,7 @@ class RefreshView(PublicAPIView):
         refresh = TokenRefreshSerializer(data={"refresh": data.validated_data["refresh_token"]})
         try:
             refresh.is_valid(raise_exception=True)
-        except (TokenError, ValidationError) as error:
+        except (TokenError, ValidationError, AuthenticationFailed, User.DoesNotExist) as error:
             raise AuthenticationFailed("The refresh token is invalid, expired or revoked.") from error
         return Response(
             {
@@ -99,7 +103,7 @@ class GoogleView(PublicAPIView):
         identity = google.verify_id_token(data.validated_data["id_token"])
         user = services.sign_in_with_google(identity=identity)
         if not user.is_active:
-            raise AuthenticationFailed("This account is disabled.")
+            raise services.AccountDisabled()
         return Response(token_pair(user))
 
 
