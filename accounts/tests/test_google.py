@@ -1,5 +1,7 @@
 """Google sign-in: ID tokens checked against a real local JWKS server, and the browser flow's pages."""
 
+import subprocess
+import sys
 import time
 
 import pytest
@@ -9,6 +11,7 @@ from allauth.socialaccount.models import SocialAccount
 from accounts.models import User
 from accounts.tests.conftest import CLIENT_ID
 from accounts.tests.factories import UserFactory
+from accounts.tests.processes import BASE_DIR, child_env
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +206,31 @@ def test_login_and_signup_pages_hide_google_when_not_configured(client, settings
         assert "Continue with Google" not in page
         assert "/accounts/google/login/" not in page
     assert client.get("/accounts/google/login/").status_code == 404
+
+
+def test_settings_module_wires_google_from_the_environment(tmp_path):
+    """GOOGLE_CLIENT_ID alone (as in .env) configures allauth 65's provider app and the page button."""
+    code = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.test.utils import setup_test_environment
+call_command("migrate", verbosity=0)
+setup_test_environment()
+from django.test import Client
+client = Client()
+print("button" if "Continue with Google" in client.get("/accounts/login/").content.decode() else "no-button")
+print(client.get("/accounts/google/login/").status_code)
+"""
+    results = {}
+    for name, client_id in (("on", CLIENT_ID), ("off", "")):
+        env = child_env(
+            DJANGO_DEBUG="1", GOOGLE_CLIENT_ID=client_id, DATABASE_URL=f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=180
+        )
+        assert run.returncode == 0, run.stderr
+        results[name] = run.stdout.split()
+
+    assert results == {"on": ["button", "200"], "off": ["no-button", "404"]}
