@@ -16,6 +16,10 @@ from ..models import User
 from ..tokens import token_pair
 from . import serializers as s
 
+BAD_INPUT = OpenApiResponse(description="Invalid input: `{field: [messages]}`")
+REFUSED = OpenApiResponse(description="Credentials refused: `{detail}`")
+LIMITED = OpenApiResponse(description="Too many tries from this address or for this account: `{detail}`")
+
 
 class PublicAPIView(APIView):
     """Sign-in endpoints: no credentials needed, and a stale bearer token must not block them."""
@@ -30,7 +34,12 @@ class PublicAPIView(APIView):
 
 
 class SignupView(PublicAPIView):
-    @extend_schema(request=s.SignupInput, responses={201: s.SignupOutput}, tags=["auth"])
+    @extend_schema(
+        request=s.SignupInput,
+        responses={201: s.SignupOutput, 400: BAD_INPUT, 429: LIMITED},
+        tags=["auth"],
+        description="Duplicate username or email (in any case), or a weak password, is a 400 naming the field.",
+    )
     def post(self, request):
         enforce(request, group="signup", key="ip", rates=[settings.AUTH_RATE])
         data = s.SignupInput(data=request.data)
@@ -42,7 +51,7 @@ class SignupView(PublicAPIView):
 class LoginView(PublicAPIView):
     @extend_schema(
         request=s.LoginInput,
-        responses={200: s.TokenPair, 401: OpenApiResponse(description="Wrong credentials")},
+        responses={200: s.TokenPair, 400: BAD_INPUT, 401: REFUSED, 429: LIMITED},
         tags=["auth"],
         description="Form-encoded or JSON. `username` may be the email.",
     )
@@ -59,7 +68,12 @@ class LoginView(PublicAPIView):
 
 
 class RefreshView(PublicAPIView):
-    @extend_schema(request=s.RefreshInput, responses={200: s.TokenPair}, tags=["auth"])
+    @extend_schema(
+        request=s.RefreshInput,
+        responses={200: s.TokenPair, 400: BAD_INPUT, 401: REFUSED},
+        tags=["auth"],
+        description="A new pair; the refresh token sent is blacklisted (rotation).",
+    )
     def post(self, request):
         data = s.RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -80,7 +94,7 @@ class RefreshView(PublicAPIView):
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.RefreshInput, responses={204: None}, tags=["auth"])
+    @extend_schema(request=s.RefreshInput, responses={204: None, 400: BAD_INPUT}, tags=["auth"])
     def post(self, request):
         data = s.RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -95,7 +109,18 @@ class LogoutView(APIView):
 
 
 class GoogleView(PublicAPIView):
-    @extend_schema(request=s.GoogleInput, responses={200: s.TokenPair}, tags=["auth"])
+    @extend_schema(
+        request=s.GoogleInput,
+        responses={
+            200: s.TokenPair,
+            400: BAD_INPUT,
+            401: REFUSED,
+            429: LIMITED,
+            503: OpenApiResponse(description="Google sign-in not configured, or Google's keys unreachable"),
+        },
+        tags=["auth"],
+        description="An ID token from Google Sign-In: creates the learner, or links one with the same email.",
+    )
     def post(self, request):
         enforce(request, group="google", key="ip", rates=[settings.AUTH_RATE])
         data = s.GoogleInput(data=request.data)
