@@ -7,11 +7,13 @@ from rest_framework.views import APIView
 
 from accounts import selectors as accounts_selectors
 from chat import selectors as chat_selectors
+from videos import selectors as videos_selectors
 
 # Each entry: the export key and a function user -> JSON-ready data. Apps add theirs here.
 SECTIONS = [
     ("account", accounts_selectors.export_data),
     ("chat", chat_selectors.export_data),
+    ("videos", videos_selectors.export_data),
 ]
 
 

@@ -1,0 +1,148 @@
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import SavedVideo, Video, VideoLike, VideoView
+
+
+class TagsField(forms.CharField):
+    """Tags as comma-separated text in the form, a list of strings in the database."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        tags = []
+        for tag in (part.strip() for part in text.split(",")):
+            if tag and tag not in tags:
+                tags.append(tag)
+        return tags
+
+
+class VideoForm(forms.ModelForm):
+    tags = TagsField(required=False, help_text=_("Comma-separated, e.g. saving, interest."))
+
+    class Meta:
+        model = Video
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "category",
+            "tags",
+            "is_published",
+            "file",
+            "url",
+            "duration_seconds",
+            "xp_reward",
+            "thumbnail_file",
+            "thumbnail",
+        ]
+
+
+def _preview(src: str, *, height: int):
+    if not src:
+        return "—"
+    return format_html('<img src="{}" alt="" style="height:{}px;border-radius:6px;object-fit:cover">', src, height)
+
+
+@admin.register(Video)
+class VideoAdmin(admin.ModelAdmin):
+    form = VideoForm
+    list_display = [
+        "thumbnail_preview",
+        "title",
+        "category",
+        "duration_seconds",
+        "xp_reward",
+        "is_published",
+        "views",
+        "completions",
+        "likes",
+        "saves",
+    ]
+    list_display_links = ["thumbnail_preview", "title"]
+    list_filter = ["is_published", "category"]
+    list_editable = ["is_published"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["thumbnail_preview_large", "source_link", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "category", "tags", "is_published"]}),
+        (
+            _("Video"),
+            {
+                "description": _("Upload a file, or give an address. An uploaded file wins."),
+                "fields": ["file", "url", "source_link", "duration_seconds", "xp_reward"],
+            },
+        ),
+        (_("Thumbnail"), {"fields": ["thumbnail_file", "thumbnail", "thumbnail_preview_large"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.with_counts(super().get_queryset(request))
+
+    @admin.display(description=_("Thumbnail"))
+    def thumbnail_preview(self, video):
+        return _preview(video.poster, height=56)
+
+    @admin.display(description=_("Preview"))
+    def thumbnail_preview_large(self, video):
+        return _preview(video.poster, height=200)
+
+    @admin.display(description=_("Plays from"))
+    def source_link(self, video):
+        return (
+            format_html('<a href="{0}" target="_blank" rel="noopener">{0}</a>', video.source) if video.source else "—"
+        )
+
+    @admin.display(description=_("Views"), ordering="view_count")
+    def views(self, video):
+        return video.view_count
+
+    @admin.display(description=_("Completions"), ordering="completion_count")
+    def completions(self, video):
+        return video.completion_count
+
+    @admin.display(description=_("Likes"), ordering="like_count")
+    def likes(self, video):
+        return video.like_count
+
+    @admin.display(description=_("Saves"), ordering="save_count")
+    def saves(self, video):
+        return video.save_count
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Learners' own records: editors may look, not change."""
+
+    list_select_related = ["user", "video"]
+    search_fields = ["user__username", "video__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VideoView)
+class VideoViewAdmin(ReadOnlyAdmin):
+    list_display = ["user", "video", "position_seconds", "first_seen_at", "completed_at"]
+    list_filter = [("completed_at", admin.EmptyFieldListFilter), "video__category"]
+
+
+@admin.register(SavedVideo)
+class SavedVideoAdmin(ReadOnlyAdmin):
+    list_display = ["user", "video", "created_at"]
+
+
+@admin.register(VideoLike)
+class VideoLikeAdmin(ReadOnlyAdmin):
+    list_display = ["user", "video", "created_at"]

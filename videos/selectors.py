@@ -1,0 +1,154 @@
+"""Reads of the video library with the learner's state attached."""
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from accounts.models import User
+
+from .models import SavedVideo, Video, VideoLike, VideoView
+
+MAX_QUERY_LENGTH = 200
+
+
+def _count(model, **filters) -> Coalesce:
+    """How many rows of `model` point at each video, as a correlated subquery (no GROUP BY on videos)."""
+    rows = model.objects.filter(video=OuterRef("pk"), **filters).order_by().values("video")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=IntegerField())
+
+
+def with_state(videos: QuerySet[Video], *, user: User) -> QuerySet[Video]:
+    """Attach `saved`, `liked`, `watched`, `position` (the learner's) and `like_count`, in the same query."""
+    videos = videos.annotate(like_count=_count(VideoLike))
+    if not user.is_authenticated:
+        return videos.annotate(
+            saved=Value(False, output_field=BooleanField()),
+            liked=Value(False, output_field=BooleanField()),
+            watched=Value(False, output_field=BooleanField()),
+            position=Value(0.0, output_field=FloatField()),
+        )
+    mine = {"user": user, "video": OuterRef("pk")}
+    view = VideoView.objects.filter(**mine)
+    return videos.annotate(
+        saved=Exists(SavedVideo.objects.filter(**mine)),
+        liked=Exists(VideoLike.objects.filter(**mine)),
+        watched=Exists(view.filter(completed_at__isnull=False)),
+        position=Coalesce(Subquery(view.values("position_seconds")[:1]), 0.0, output_field=FloatField()),
+    )
+
+
+def _search(videos: QuerySet[Video], query: str) -> QuerySet[Video]:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector(Cast("tags", TextField()), weight="B", config="english")
+            + SearchVector("description", weight="C", config="english")
+        )
+        search = SearchQuery(query, search_type="websearch", config="english")
+        # Full-text matches by rank; a title that merely contains the text (a half-typed word) still shows, last.
+        return (
+            videos.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(Q(document=search) | Q(title__icontains=query))
+            .order_by("-rank", "-created_at", "-id")
+        )
+    return videos.filter(Q(title__icontains=query) | Q(description__icontains=query) | Q(tags__icontains=query))
+
+
+def videos_for(*, user: User, category: str = "", query: str = "") -> QuerySet[Video]:
+    """Published videos, filtered by category and search text, each with the learner's state."""
+    videos = Video.objects.filter(is_published=True)
+    if category:
+        videos = videos.filter(category=category)
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if query:
+        videos = _search(videos, query)
+    return with_state(videos, user=user)
+
+
+def saved_for(*, user: User) -> QuerySet[Video]:
+    """The learner's saved published videos, last saved first."""
+    saved_at = SavedVideo.objects.filter(user=user, video=OuterRef("pk")).values("created_at")[:1]
+    videos = (
+        Video.objects.filter(is_published=True, saves__user=user)
+        .annotate(saved_at=Subquery(saved_at))
+        .order_by("-saved_at", "-id")
+    )
+    return with_state(videos, user=user)
+
+
+def published_video(*, pk=None, slug=None) -> Video:
+    """One published video (raises Video.DoesNotExist)."""
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    return Video.objects.get(is_published=True, **lookup)
+
+
+def video_for(*, user: User, slug: str) -> Video:
+    """One published video with the learner's state (raises Video.DoesNotExist)."""
+    return with_state(Video.objects.filter(is_published=True), user=user).get(slug=slug)
+
+
+def like_count(video: Video) -> int:
+    return VideoLike.objects.filter(video=video).count()
+
+
+def with_counts(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """Attach how many learners started, finished, liked and saved each video."""
+    return videos.annotate(
+        view_count=_count(VideoView),
+        completion_count=_count(VideoView, completed_at__isnull=False),
+        like_count=_count(VideoLike),
+        save_count=_count(SavedVideo),
+    )
+
+
+def top_videos(*, limit: int = 10) -> QuerySet[Video]:
+    """The most watched videos, most completions first (for the editors' dashboard)."""
+    return (
+        with_counts(Video.objects.all())
+        .filter(view_count__gt=0)
+        .order_by("-completion_count", "-view_count", "title")[:limit]
+    )
+
+
+def export_data(user: User) -> dict:
+    """The videos part of the learner's data export."""
+    return {
+        "saved": [
+            {"video": slug, "saved_at": at}
+            for slug, at in SavedVideo.objects.filter(user=user)
+            .order_by("created_at")
+            .values_list("video__slug", "created_at")
+        ],
+        "liked": [
+            {"video": slug, "liked_at": at}
+            for slug, at in VideoLike.objects.filter(user=user)
+            .order_by("created_at")
+            .values_list("video__slug", "created_at")
+        ],
+        "views": [
+            {
+                "video": slug,
+                "position_seconds": position,
+                "first_seen_at": first,
+                "last_seen_at": last,
+                "completed_at": done,
+            }
+            for slug, position, first, last, done in VideoView.objects.filter(user=user)
+            .order_by("first_seen_at")
+            .values_list("video__slug", "position_seconds", "first_seen_at", "last_seen_at", "completed_at")
+        ],
+    }

@@ -1,0 +1,124 @@
+"""Every write of the videos app: saves, likes and watch progress."""
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import status
+
+from accounts.models import User
+from raiplay.exceptions import DomainError
+from raiplay.rewards import Rewards, from_responses
+
+from .models import SavedVideo, Video, VideoLike, VideoView
+from .signals import video_watched
+
+MAX_POSITION_SECONDS = 24 * 60 * 60
+WATCHED_SHARE = 0.9  # of the duration: the video counts as watched from here
+MIN_WATCH_SHARE = 0.5  # of the duration, in wall-clock time since the first progress report
+
+
+class InvalidPosition(DomainError):
+    default_message = "position_seconds must be a number of seconds within the video."
+
+
+class VideoUnavailable(DomainError):
+    http_status = status.HTTP_404_NOT_FOUND
+    default_message = "No such video."
+
+
+def _ensure_published(video: Video) -> None:
+    if not video.is_published:
+        raise VideoUnavailable()
+
+
+@dataclass
+class Progress:
+    view: VideoView
+    watched: bool  # the video counts as watched (now or before)
+    first_time: bool  # this report is the one that made it count
+    rewards: Rewards
+
+
+@transaction.atomic
+def save_video(*, user: User, video: Video) -> bool:
+    """Keep a video in the learner's list; saving twice is the same as once."""
+    _ensure_published(video)
+    _get_or_create(SavedVideo, user=user, video=video)
+    return True
+
+
+@transaction.atomic
+def unsave_video(*, user: User, video: Video) -> bool:
+    SavedVideo.objects.filter(user=user, video=video).delete()
+    return False
+
+
+@transaction.atomic
+def like_video(*, user: User, video: Video) -> bool:
+    """Like a video; liking twice is the same as once."""
+    _ensure_published(video)
+    _get_or_create(VideoLike, user=user, video=video)
+    return True
+
+
+@transaction.atomic
+def unlike_video(*, user: User, video: Video) -> bool:
+    VideoLike.objects.filter(user=user, video=video).delete()
+    return False
+
+
+def _get_or_create(model, **fields):
+    # get_or_create retries the read when a concurrent request inserted the same pair first,
+    # so two taps at once both succeed and one row remains.
+    try:
+        return model.objects.get_or_create(**fields)[0]
+    except IntegrityError:
+        return model.objects.get(**fields)
+
+
+def check_position(*, video: Video, position_seconds) -> float:
+    """The reported position as seconds, or InvalidPosition: negative, not a number, or absurd."""
+    if isinstance(position_seconds, bool) or not isinstance(position_seconds, int | float):
+        raise InvalidPosition("position_seconds must be a number of seconds.")
+    position = float(position_seconds)
+    if not math.isfinite(position) or position < 0:
+        raise InvalidPosition("position_seconds cannot be negative.")
+    limit = min(2 * video.duration_seconds, MAX_POSITION_SECONDS)
+    if position > limit:
+        raise InvalidPosition(
+            f"position_seconds {position:g} is past the end of this {video.duration_seconds}-second video."
+        )
+    return position
+
+
+@transaction.atomic
+def record_progress(*, user: User, video: Video, position_seconds: float) -> Progress:
+    """Store how far the learner got; the first time the video counts as watched, announce it.
+
+    Watched means: at least 90% of the duration reached, and at least half the duration of
+    wall-clock time since the learner's first progress report for this video, so skipping to
+    the end cannot farm XP. The learner's VideoView row is locked: the same report twice, or
+    two at once, announce the video once.
+    """
+    _ensure_published(video)
+    position = check_position(video=video, position_seconds=position_seconds)
+    view, _created = VideoView.objects.select_for_update().get_or_create(user=user, video=video)
+    now = timezone.now()
+    changes = {"last_seen_at": now}
+    if position > view.position_seconds:
+        view.position_seconds = changes["position_seconds"] = position
+    if view.completed_at is not None:
+        VideoView.objects.filter(pk=view.pk).update(**changes)
+        return Progress(view=view, watched=True, first_time=False, rewards=Rewards())
+    reached_end = view.position_seconds >= video.duration_seconds * WATCHED_SHARE
+    watched_long_enough = now - view.first_seen_at >= timedelta(seconds=video.duration_seconds * MIN_WATCH_SHARE)
+    if not (reached_end and watched_long_enough):
+        VideoView.objects.filter(pk=view.pk).update(**changes)
+        return Progress(view=view, watched=False, first_time=False, rewards=Rewards())
+    view.completed_at = changes["completed_at"] = now
+    VideoView.objects.filter(pk=view.pk).update(**changes)
+    rewards = from_responses(video_watched.send(sender=Video, user=user, video=video))
+    return Progress(view=view, watched=True, first_time=True, rewards=rewards)
