@@ -1,0 +1,61 @@
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.tests.factories import UserFactory
+from videos.models import SavedVideo, VideoView
+
+from .factories import VideoFactory
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_play_a_video_in_the_feed_save_it_and_find_it_on_the_saved_page(page, live_server):
+    from playwright.sync_api import expect
+
+    learner = UserFactory(username="viewer")
+    VideoFactory(
+        slug="needs-vs-wants",
+        title="Needs vs wants",
+        url="/static/demo/videos/needs-vs-wants.mp4",
+        thumbnail="/static/demo/videos/needs-vs-wants.jpg",
+        duration_seconds=5,
+        xp_reward=10,
+    )
+    client = Client()
+    client.force_login(learner)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+    page.goto("/videos/")
+    card = page.locator("#video-needs-vs-wants")
+    # The phone feed starts the video on its own, muted, once it is on screen.
+    page.wait_for_function("document.querySelector('#video-needs-vs-wants video').currentTime > 1")
+    # Played to the end: the tick and the XP show without a reload.
+    expect(card.locator("[data-watched-tick]")).to_be_visible(timeout=15_000)
+    expect(card.locator("[data-reward]")).to_contain_text("+10 XP")
+    view = VideoView.objects.get(user=learner)
+    assert view.completed_at is not None
+    learner.refresh_from_db()
+    assert learner.xp == 10
+
+    save = card.get_by_role("button", name=re.compile("Save"))
+    save.click()
+    expect(save).to_have_attribute("aria-pressed", "true")
+    expect(save).to_contain_text("Saved")
+    assert page.url.endswith("/videos/")  # saved without leaving the page
+    assert SavedVideo.objects.filter(user=learner).count() == 1
+
+    page.goto("/videos/saved/")
+    saved_card = page.locator("#video-needs-vs-wants")
+    expect(saved_card).to_be_visible()
+    expect(saved_card.locator("[data-watched-tick]")).to_be_visible()
