@@ -7,11 +7,11 @@ from .models import Reason
 
 
 def on_game_completed(sender, *, user, game, attempt, first_time, **kwargs) -> Rewards:
-    if not first_time:
-        return Rewards(level=user.level)
     increments = {metrics.GAMES_COMPLETED: 1, metrics.category_metric(game.category): 1}
     if game.is_quest:
         increments[metrics.QUESTS_COMPLETED] = 1
+    if not first_time:
+        return services.record_replay(user=user, increments=increments)
     return services.record_activity(
         user=user,
         activity=services.Activity(

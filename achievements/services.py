@@ -208,6 +208,18 @@ def record_activity(*, user: User, activity: Activity) -> Rewards:
     return _finish(rewards, user, level_before)
 
 
+@transaction.atomic
+def record_replay(*, user: User, increments: dict[str, int]) -> Rewards:
+    """A pass of a game already completed: no XP and no lifetime stat, but today's daily quests move.
+
+    Without this, a learner who has passed every game could never finish "play a game" again.
+    """
+    level_before = lock_user(user).level
+    rewards = _advance_daily_quests(user, increments)
+    rewards = rewards.merge(unlock_achievements(user=user))
+    return _finish(rewards, user, level_before)
+
+
 def _finish(rewards: Rewards, user: User, level_before: int) -> Rewards:
     rewards.level = user.level
     rewards.level_up = user.level > level_before

@@ -283,6 +283,35 @@ def test_daily_quest_progresses_with_events_and_completes_once_with_its_reward(l
     assert learner.xp == 3 * 50 + 15
 
 
+def test_replaying_a_passed_game_moves_todays_daily_quest_but_no_lifetime_stat(learner):
+    # A learner who has passed every game must still be able to "play a game" today.
+    game = new_game(category="saving")
+    pass_game(learner, game)
+    template = DailyQuestTemplateFactory(metric="games_completed", target=1, xp_reward=15, coin_reward=5)
+    saving = DailyQuestTemplateFactory(metric="games_completed:saving", target=2, xp_reward=0, coin_reward=0)
+    DailyQuest.objects.filter(user=learner).delete()  # today's three are dealt from the new templates
+    rewards = pass_game(learner, game).rewards
+    quest = DailyQuest.objects.get(user=learner, template=template)
+    assert quest.completed_at is not None
+    assert rewards.daily_quests == [quest.pk]
+    assert (rewards.xp, rewards.coins) == (15, 5)  # the daily quest's reward, never the game's again
+    assert DailyQuest.objects.get(user=learner, template=saving).progress == 1
+    assert stat(learner, metrics.GAMES_COMPLETED) == 1
+    assert stat(learner, "games_completed:saving") == 1
+    assert LedgerEntry.objects.filter(reason=Reason.GAME).count() == 1
+    learner.refresh_from_db()
+    assert learner.xp == 50 + 15
+
+
+def test_a_failed_replay_moves_no_daily_quest(learner):
+    game = new_game()
+    pass_game(learner, game)
+    template = DailyQuestTemplateFactory(metric="games_completed", target=1)
+    DailyQuest.objects.filter(user=learner).delete()
+    submit_attempt(user=learner, game=game, answers=wrong_answers(game))
+    assert not DailyQuest.objects.filter(template=template, progress__gt=0).exists()
+
+
 def test_xp_daily_quest_counts_activity_xp(learner):
     template = DailyQuestTemplateFactory(metric="xp_total", target=80, xp_reward=10, coin_reward=0)
     pass_game(learner, new_game(xp_reward=50))
