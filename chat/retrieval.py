@@ -57,7 +57,8 @@ class ArticleHit:
 
 # --- articles ---------------------------------------------------------------------
 
-_index_cache: dict[str, object] = {}
+# One (key, index, articles) tuple, swapped whole so threads never see half an update.
+_index_cache: list[tuple] = []
 
 
 def _article_index() -> tuple[textsearch.Index, dict[int, KnowledgeArticle]]:
@@ -65,7 +66,8 @@ def _article_index() -> tuple[textsearch.Index, dict[int, KnowledgeArticle]]:
     published = KnowledgeArticle.objects.filter(published=True)
     stamp = published.aggregate(count=Count("pk"), changed=Max("updated_at"), last=Max("pk"))
     key = f"{connection.alias}:{stamp['count']}:{stamp['changed']}:{stamp['last']}"
-    if _index_cache.get("key") != key:
+    cached = _index_cache[0] if _index_cache else None
+    if cached is None or cached[0] != key:
         articles = {article.pk: article for article in published.order_by("pk")}
         index = textsearch.Index(
             (
@@ -77,8 +79,9 @@ def _article_index() -> tuple[textsearch.Index, dict[int, KnowledgeArticle]]:
             ),
             ARTICLE_WEIGHTS,
         )
-        _index_cache.update(key=key, index=index, articles=articles)
-    return _index_cache["index"], _index_cache["articles"]
+        cached = (key, index, articles)
+        _index_cache[:] = [cached]
+    return cached[1], cached[2]
 
 
 def _search_python(question: str, limit: int) -> list[ArticleHit]:
