@@ -1,0 +1,52 @@
+"""The Editors group (made by a migration) manages content in the admin, not people."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+
+
+@pytest.fixture
+def editor(db):
+    user = UserFactory(username="ed", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/games/game/add/",
+        "/admin/videos/video/add/",
+        "/admin/achievements/achievement/add/",
+        "/admin/achievements/shopitem/add/",
+        "/admin/achievements/dailyquesttemplate/add/",
+        "/admin/chat/knowledgearticle/add/",
+        "/admin/achievements/ledgerentry/",
+    ],
+)
+def test_editors_manage_content(client, editor, url):
+    client.force_login(editor)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/admin/accounts/user/", "/admin/auth/group/", "/admin/accounts/user/add/"])
+def test_editors_do_not_manage_people(client, editor, url):
+    client.force_login(editor)
+    assert client.get(url).status_code == 403
+
+
+def test_editors_cannot_rewrite_the_ledger(editor):
+    assert editor.has_perm("achievements.view_ledgerentry")
+    assert not editor.has_perm("achievements.change_ledgerentry")
+    assert not editor.has_perm("achievements.add_ledgerentry")
+
+
+def test_seed_demo_puts_the_editor_account_in_the_group(db):
+    call_command("seed_demo", verbosity=0)
+    editor = User.objects.get(username="editor")
+    assert editor.is_staff and not editor.is_superuser
+    assert editor.groups.filter(name="Editors").exists()
+    assert editor.has_perm("games.change_game")
