@@ -62,6 +62,7 @@ return xp
 """
 WEEK_TTL = 15 * 86400
 READY_TTL = 3600
+REBUILD_OVERLAP = timedelta(minutes=2)
 
 
 @dataclass
@@ -173,28 +174,32 @@ def visibility_changed_after_commit(*, user: User) -> None:
     """Re-read one learner's place in the sets once their visibility change commits."""
     if settings.REDIS_URL:
         user_id = user.pk
-        transaction.on_commit(lambda: _refresh_member(user_id))
+        transaction.on_commit(lambda: _refresh_members([user_id]))
 
 
 def _score(xp: int, reached: datetime) -> int:
     return xp * SHIFT + _tie(reached)
 
 
-def _refresh_member(user_id: int) -> None:
+def _refresh_members(user_ids) -> None:
+    """Rewrite these learners' scores from the database (absent from it: removed from the sets)."""
     client = _client()
-    if client is None:
+    ids = list(user_ids)
+    if client is None or not ids:
         return
     start = week_start()
-    member = _member(user_id)
     try:
-        pipe = client.pipeline(transaction=True)
-        pipe.zrem(_key(ALL), member).zrem(_key(WEEK, start), member)
-        # The querysets leave hidden and inactive learners out, so they simply stay removed.
-        for period, rows in ((ALL, _all_time_queryset()), (WEEK, _week_queryset(start))):
-            row = rows.filter(uid=user_id).values_list("score", "reached").first()
-            if row is not None:
-                pipe.zadd(_key(period, start), {member: _score(*row)})
-        pipe.execute()
+        for chunk in range(0, len(ids), 1000):
+            some = ids[chunk : chunk + 1000]
+            pipe = client.pipeline(transaction=True)
+            pipe.zrem(_key(ALL), *map(_member, some)).zrem(_key(WEEK, start), *map(_member, some))
+            # The querysets leave hidden and inactive learners out, so they simply stay removed.
+            for key, rows in ((_key(ALL), _all_time_queryset()), (_key(WEEK, start), _week_queryset(start))):
+                found = rows.filter(uid__in=some).values_list("uid", "score", "reached")
+                scores = {_member(uid): _score(xp, at) for uid, xp, at in found}
+                if scores:
+                    pipe.zadd(key, scores)
+            pipe.execute()
     except redis.RedisError:
         _forget_ready()
 
@@ -210,15 +215,12 @@ def _drop_members(client: redis.Redis, user_ids) -> None:
 
 
 def rebuild() -> int:
-    """Rewrite both sorted sets from the database (the ledger is the record). Returns learners written.
-
-    A grant that commits while this runs may be missed until the next rebuild; run it when
-    Redis was flushed or lost, not as a routine.
-    """
+    """Rewrite both sorted sets from the database (the ledger is the record). Returns learners written."""
     client = _client()
     if client is None:
         return 0
-    start = week_start()
+    started = timezone.now()
+    start = week_start(started)
     all_rows = list(_all_time_queryset().values_list("uid", "score", "reached"))
     week_rows = list(_week_queryset(start).values_list("uid", "score", "reached"))
     pipe = client.pipeline(transaction=True)  # readers see the old sets or the new ones, never half
@@ -231,6 +233,16 @@ def rebuild() -> int:
     # marker failed) is repaired by the next rebuild within READY_TTL.
     pipe.set(_ready_key(), "1", ex=READY_TTL)
     pipe.execute()
+    # A grant that committed while the sets were being rewritten may have had its update
+    # overwritten: re-read the learners who earned anything around that time.
+    recent = (
+        LedgerEntry.objects.filter(created_at__gte=started - REBUILD_OVERLAP)
+        .exclude(xp=0)
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    _refresh_members(recent)
     return len(all_rows)
 
 

@@ -431,6 +431,8 @@ def test_rebuild_leaderboards_restores_redis_from_the_ledger(boards, clock, caps
     assert "4 learner(s)" in capsys.readouterr().out
     assert f"{boards}:all" in redis_keys(boards)
     assert f"{boards}:ready" in redis_keys(boards)
+    # The marker expires: a lost update can outlive an outage by at most READY_TTL.
+    assert 0 < leaderboards._client().ttl(f"{boards}:ready") <= leaderboards.READY_TTL
     board = leaderboards.board(period="all", user=users[0])
     assert [row.xp for row in board.results] == [40, 30, 20, 10]
     assert board.me == {"rank": 4, "xp": 10}
