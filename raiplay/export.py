@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as accounts_selectors
+from achievements import selectors as achievements_selectors
 from chat import selectors as chat_selectors
 from videos import selectors as videos_selectors
 
@@ -14,6 +15,7 @@ SECTIONS = [
     ("account", accounts_selectors.export_data),
     ("chat", chat_selectors.export_data),
     ("videos", videos_selectors.export_data),
+    ("rewards", achievements_selectors.export_data),
 ]
 
 

@@ -230,3 +230,16 @@ def test_public_profile_has_badges_and_no_email(api, db):
 def test_public_profile_of_an_inactive_learner_is_404(api, db):
     gone = UserFactory(is_active=False)
     assert api.get(f"/api/v1/users/{gone.pk}").status_code == 404
+
+
+def test_the_data_export_carries_the_learners_rewards(learner, auth_api):
+    AchievementFactory(slug="first", metric="games_completed", threshold=1)
+    play(learner, xp=30)
+    earn(UserFactory(), 99, note="someone else")
+
+    section = auth_api.get("/api/v1/users/me/export").json()["rewards"]
+
+    assert [(e["xp"], e["reason"]) for e in section["ledger"]] == [(30, "game")]
+    assert section["stats"]["games_completed"] == 1
+    assert [a["achievement__slug"] for a in section["achievements"]] == ["first"]
+    assert section["redemptions"] == []
