@@ -35,3 +35,24 @@ def advance(state: StreakState, today: date) -> StreakState:
     else:
         count = 1
     return StreakState(count=count, longest=max(state.longest, count), last_active=today, freezes=freezes)
+
+
+def current(state: StreakState, today: date) -> int:
+    """The streak as the learner sees it today: a stored streak that can no longer go on reads 0.
+
+    The stored count only changes when the learner earns XP, so after missed days it is stale.
+    """
+    last = state.last_active
+    if last is None:
+        return 0
+    if last >= today - timedelta(days=1):
+        return state.count
+    if last == today - timedelta(days=2) and state.freezes > 0:
+        return state.count  # a freeze will cover yesterday when they learn today
+    return 0
+
+
+def current_for(user) -> int:
+    """`current` for a learner, in their time zone."""
+    state = StreakState(user.streak_count, user.longest_streak, user.last_active_date, user.streak_freezes)
+    return current(state, local_date(datetime.now(ZoneInfo("UTC")), user.timezone))

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from accounts.tests.factories import UserFactory
+from achievements import streaks
 from achievements.models import Reason
 from achievements.services import grant
 from achievements.streaks import StreakState, advance, local_date
@@ -162,3 +163,28 @@ def test_coins_alone_do_not_make_a_learning_day():
     grant(user=user, key="coins", reason=Reason.GAME, coins=5)
     user.refresh_from_db()
     assert user.streak_count == 0 and user.last_active_date is None
+
+
+class TestCurrentStreak:
+    """What the learner sees: a streak that can no longer go on reads 0."""
+
+    today = date(2026, 3, 10)
+
+    def state(self, last, count=5, freezes=0):
+        return streaks.StreakState(count=count, longest=count, last_active=last, freezes=freezes)
+
+    def test_learned_today_or_yesterday_keeps_the_streak(self):
+        assert streaks.current(self.state(self.today), self.today) == 5
+        assert streaks.current(self.state(self.today - timedelta(days=1)), self.today) == 5
+
+    def test_a_missed_day_without_a_freeze_reads_zero(self):
+        assert streaks.current(self.state(self.today - timedelta(days=2)), self.today) == 0
+
+    def test_a_missed_day_with_a_freeze_still_counts(self):
+        assert streaks.current(self.state(self.today - timedelta(days=2), freezes=1), self.today) == 5
+
+    def test_two_missed_days_read_zero_even_with_a_freeze(self):
+        assert streaks.current(self.state(self.today - timedelta(days=3), freezes=2), self.today) == 0
+
+    def test_never_active_is_zero(self):
+        assert streaks.current(self.state(None, count=0), self.today) == 0

@@ -1,6 +1,6 @@
 from django import template
 
-from achievements import levels
+from achievements import levels, streaks
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def level_progress(user) -> dict:
     """Where the learner stands in their level, for the XP bar (no query: reads user.xp)."""
     return levels.progress(user.xp)
+
+
+@register.simple_tag
+def current_streak(user) -> int:
+    """The streak that still counts today (a stale stored streak reads 0)."""
+    return streaks.current_for(user)
