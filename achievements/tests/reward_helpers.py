@@ -62,12 +62,6 @@ def boards_fixture(settings):
             pass  # the "Redis is down" tests point REDIS_URL at a closed port
 
 
-@pytest.fixture(name="fast_passwords", autouse=True)
-def fast_passwords_fixture(settings):
-    # Factories hash a password per learner; the default hasher makes 60-learner tests crawl.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def redis_keys(prefix: str) -> list[str]:
     client = leaderboards._client()
     return sorted(k.decode() for k in client.scan_iter(f"{prefix}:*"))

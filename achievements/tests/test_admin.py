@@ -12,7 +12,7 @@ from games.services import submit_attempt
 from games.tests.factories import correct_answers, make_game, wrong_answers
 
 from .factories import DailyQuestTemplateFactory, ShopItemFactory
-from .reward_helpers import boards_fixture, earn, fast_passwords_fixture  # noqa: F401
+from .reward_helpers import boards_fixture, earn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

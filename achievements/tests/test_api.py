@@ -12,7 +12,7 @@ from achievements.models import Reason, UserAchievement
 from conftest import client_for
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory
-from .reward_helpers import boards_fixture, earn, fast_passwords_fixture  # noqa: F401
+from .reward_helpers import boards_fixture, earn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

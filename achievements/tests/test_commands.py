@@ -11,7 +11,7 @@ from achievements import metrics, selectors, services
 from achievements.models import LedgerEntry, Reason, UserAchievement
 
 from .factories import AchievementFactory
-from .reward_helpers import boards_fixture, fast_passwords_fixture  # noqa: F401
+from .reward_helpers import boards_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

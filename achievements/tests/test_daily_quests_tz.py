@@ -11,7 +11,7 @@ from achievements.models import DailyQuest, Reason
 from conftest import client_for
 
 from .factories import DailyQuestTemplateFactory
-from .reward_helpers import boards_fixture, clock_fixture, fast_passwords_fixture  # noqa: F401
+from .reward_helpers import boards_fixture, clock_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from achievements.models import Reason, Redemption
 from games.tests.factories import make_game
 
 from .factories import AchievementFactory, ShopItemFactory
-from .reward_helpers import boards_fixture, earn, fast_passwords_fixture  # noqa: F401
+from .reward_helpers import boards_fixture, earn  # noqa: F401
 
 
 @pytest.mark.browser

@@ -20,7 +20,6 @@ from .reward_helpers import (  # noqa: F401
     boards_fixture,
     clock_fixture,
     earn,
-    fast_passwords_fixture,
     redis_keys,
 )
 

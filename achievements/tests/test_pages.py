@@ -16,7 +16,7 @@ from achievements.models import LedgerEntry, Reason, Redemption, ShopItem
 from raiplay.rewards import Rewards
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory, ShopItemFactory
-from .reward_helpers import boards_fixture, clock_fixture, earn, fast_passwords_fixture  # noqa: F401
+from .reward_helpers import boards_fixture, clock_fixture, earn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -313,12 +313,13 @@ def test_shop_and_codes_query_counts_are_flat(signed_in, learner, django_assert_
 # ---- profiles ------------------------------------------------------------------------------
 
 
-def test_profile_shows_level_xp_bar_streak_badges_and_an_accessible_xp_chart(signed_in, learner, clock):
+def test_profile_shows_level_xp_bar_streak_badges_and_an_accessible_xp_chart(signed_in, learner):
     AchievementFactory(title="First game", metric="games_completed", threshold=1)
-    clock.tick(days=-3)
     play(learner, xp=40)
-    clock.tick(days=3)
     play(learner, xp=80)
+    # Data setup: the first play three days ago (the streak stays today's, 1 day).
+    first = LedgerEntry.objects.filter(user=learner, xp=40)
+    first.update(created_at=first.get().created_at - timedelta(days=3))
 
     response = signed_in.get("/profile/")
     page = text(response)
@@ -345,6 +346,17 @@ def test_profile_query_count_is_flat_as_activity_grows(signed_in, learner, clock
         services.award_achievements(user=learner)
         with django_assert_max_num_queries(8):
             assert signed_in.get("/profile/").status_code == 200
+
+
+def test_profile_streak_is_the_one_that_still_counts_today(signed_in, learner):
+    learner.streak_count, learner.longest_streak = 6, 6
+    learner.last_active_date = timezone.localdate() - timedelta(days=5)
+    learner.save()
+
+    page = text(signed_in.get("/profile/"))
+
+    assert 'data-testid="streak">0 days<' in page  # the stored 6 can no longer go on
+    assert "6 days" in page  # the longest streak is kept
 
 
 def test_public_profile_shows_badges_and_level_never_the_email(client, db):
