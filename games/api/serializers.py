@@ -18,35 +18,45 @@ class QuestionSerializer(serializers.ModelSerializer):
         fields = ["id", "position", "prompt", "kind", "choices"]
 
 
-class GameSerializer(serializers.ModelSerializer):
+GAME_FIELDS = [
+    "id",
+    "slug",
+    "title",
+    "description",
+    "icon",
+    "type",
+    "category",
+    "difficulty",
+    "xp_reward",
+    "coin_reward",
+    "pass_score",
+    "scoring",
+    "min_play_seconds",
+    "quest_position",
+]
+
+
+class GameBaseSerializer(serializers.ModelSerializer):
+    quest_position = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Game
+        fields = GAME_FIELDS
+
+    def get_quest_position(self, game) -> int | None:
+        step = getattr(game, "quest_step", None) if game.is_quest else None
+        return step.position if step else None
+
+
+class GameSerializer(GameBaseSerializer):
     """A game in a list, with the learner's state when signed in."""
 
     completed = serializers.SerializerMethodField()
     best_score = serializers.SerializerMethodField()
     locked = serializers.SerializerMethodField()
-    quest_position = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Game
-        fields = [
-            "id",
-            "slug",
-            "title",
-            "description",
-            "icon",
-            "type",
-            "category",
-            "difficulty",
-            "xp_reward",
-            "coin_reward",
-            "pass_score",
-            "scoring",
-            "min_play_seconds",
-            "quest_position",
-            "completed",
-            "best_score",
-            "locked",
-        ]
+    class Meta(GameBaseSerializer.Meta):
+        fields = [*GAME_FIELDS, "completed", "best_score", "locked"]
 
     # These read what selectors.games_for attached; they never query.
     def get_completed(self, game) -> bool:
@@ -60,38 +70,14 @@ class GameSerializer(serializers.ModelSerializer):
     def get_locked(self, game) -> bool:
         return getattr(game, "state", None) == "locked"
 
-    def get_quest_position(self, game) -> int | None:
-        step = getattr(game, "quest_step", None) if game.is_quest else None
-        return step.position if step else None
 
+class GameDetailSerializer(GameBaseSerializer):
+    """A game to play: its questions and choices, never which choice is correct."""
 
-class GameDetailSerializer(serializers.ModelSerializer):
     questions = QuestionSerializer(many=True)
-    quest_position = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Game
-        fields = [
-            "id",
-            "slug",
-            "title",
-            "description",
-            "icon",
-            "type",
-            "category",
-            "difficulty",
-            "xp_reward",
-            "coin_reward",
-            "pass_score",
-            "scoring",
-            "min_play_seconds",
-            "quest_position",
-            "questions",
-        ]
-
-    def get_quest_position(self, game) -> int | None:
-        step = getattr(game, "quest_step", None) if game.is_quest else None
-        return step.position if step else None
+    class Meta(GameBaseSerializer.Meta):
+        fields = [*GAME_FIELDS, "questions"]
 
 
 class GameListQuery(serializers.Serializer):
