@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone as django_timezone
+
 
 @dataclass(frozen=True)
 class StreakState:
@@ -55,4 +57,4 @@ def current(state: StreakState, today: date) -> int:
 def current_for(user) -> int:
     """`current` for a learner, in their time zone."""
     state = StreakState(user.streak_count, user.longest_streak, user.last_active_date, user.streak_freezes)
-    return current(state, local_date(datetime.now(ZoneInfo("UTC")), user.timezone))
+    return current(state, local_date(django_timezone.now(), user.timezone))
