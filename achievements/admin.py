@@ -5,8 +5,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from accounts.models import User
+from raiplay import insights
 
-from . import insights, services
+from . import services
 from .models import (
     Achievement,
     DailyQuest,

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 
+from . import selectors
 from .models import Attempt, Choice, Game, Question, QuestStep
 from .validation import choice_problems
 
@@ -60,29 +60,21 @@ class GameAdmin(admin.ModelAdmin):
     inlines = [QuestStepInline, QuestionInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("quest_step")
-            .annotate(
-                finished=Count("attempts", filter=Q(attempts__finished_at__isnull=False), distinct=True),
-                passes=Count("attempts", filter=Q(attempts__passed=True), distinct=True),
-                completions=Count("players", filter=Q(players__completed_at__isnull=False), distinct=True),
-            )
-        )
+        # Correlated counts: joining attempts and players at once would multiply rows.
+        return selectors.completion_stats().select_related("quest_step")
 
     @admin.display(description="Quest #", ordering="quest_step__position")
     def quest_position(self, game):
         step = getattr(game, "quest_step", None) if game.is_quest else None
         return step.position if step else "—"
 
-    @admin.display(description="Completed by", ordering="completions")
+    @admin.display(description="Completed by", ordering="n_completed")
     def players(self, game):
-        return game.completions
+        return game.n_completed
 
     @admin.display(description="Pass rate")
     def pass_rate(self, game):
-        return f"{round(100 * game.passes / game.finished)}%" if game.finished else "—"
+        return f"{round(100 * game.n_passed / game.n_finished)}%" if game.n_finished else "—"
 
 
 @admin.register(QuestStep)

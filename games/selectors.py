@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Choice, Game, Question, QuestStep, UserGame
+from .models import Attempt, Choice, Game, Question, QuestStep, UserGame
 
 COMPLETED, AVAILABLE, LOCKED = "completed", "available", "locked"
 
@@ -139,3 +140,20 @@ def export_data(user: User) -> dict:
             )
         ],
     }
+
+
+def completion_stats() -> QuerySet[Game]:
+    """Every game with `n_completed` (learners who passed), `n_finished` and `n_passed` attempts.
+
+    One query: each count is a correlated subquery, so attempts and players never multiply.
+    """
+
+    def count_of(model, **where):
+        rows = model.objects.filter(game=OuterRef("pk"), **where).order_by().values("game")
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), Value(0), output_field=IntegerField())
+
+    return Game.objects.annotate(
+        n_completed=count_of(UserGame, completed_at__isnull=False),
+        n_finished=count_of(Attempt, finished_at__isnull=False),
+        n_passed=count_of(Attempt, finished_at__isnull=False, passed=True),
+    ).order_by("-n_completed", "title")

@@ -4,12 +4,15 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from achievements import insights, services
+from achievements import services
 from achievements.models import Achievement, LedgerEntry, Reason, Redemption, ShopItem
 from games.services import submit_attempt
 from games.tests.factories import correct_answers, make_game, wrong_answers
+from raiplay import insights
+from videos.tests.factories import VideoFactory, VideoViewFactory
 
 from .factories import DailyQuestTemplateFactory, ShopItemFactory
 from .reward_helpers import boards_fixture, earn  # noqa: F401
@@ -238,15 +241,18 @@ def test_insights_count_learners_active_learners_and_game_results(admin_client):
     assert 'data-testid="active-learners">1<' in page
 
 
-def test_insights_show_top_videos_when_the_videos_app_offers_them(admin_client):
+def test_insights_show_top_videos_most_completed_first(admin_client):
+    assert "No video has been watched yet." in text(admin_client.get("/admin/achievements/insights/"))
+    popular, started = VideoFactory(title="Popular clip"), VideoFactory(title="Started clip")
+    for _ in range(2):
+        VideoViewFactory(video=popular, completed_at=timezone.now())
+    VideoViewFactory(video=started)
     page = text(admin_client.get("/admin/achievements/insights/"))
-    rows = insights.video_rows()
-    assert "Top videos" in page
-    if rows is None:
-        assert "Video statistics are not available." in page
-    else:
-        assert rows == []
-        assert "No video has been watched yet." in page
+    assert [(row.title, row.views, row.completions) for row in insights.video_rows()] == [
+        ("Popular clip", 2, 2),
+        ("Started clip", 1, 0),
+    ]
+    assert page.index("Popular clip") < page.index("Started clip")
 
 
 def test_insights_query_count_is_flat_as_games_grow(admin_client, django_assert_max_num_queries):
