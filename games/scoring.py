@@ -99,3 +99,13 @@ def score(questions: list[Question], answers: list[Answer]) -> Score:
     correct = sum(r.correct for r in results)
     percent = round(100 * correct / len(results)) if results else 0
     return Score(percent=percent, correct=correct, total=len(results), results=results)
+
+
+def perfect_answers(questions: list[Question]) -> list[Answer]:
+    """The answers that score 100% (demo data: seed_demo's classmates play with these)."""
+    return [
+        Answer(question=q.pk, value=q.answer_value)
+        if q.kind == Question.Kind.NUMBER
+        else Answer(question=q.pk, choices=tuple(c.pk for c in q.choices.all() if c.is_correct))
+        for q in questions
+    ]

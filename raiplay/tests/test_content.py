@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
-from achievements.models import Achievement, DailyQuestTemplate, ShopItem
+from achievements.leaderboards import board
+from achievements.models import Achievement, DailyQuestTemplate, LedgerEntry, ShopItem
 from games.models import Choice, Game, Question, QuestStep
 from games.tests.factories import QuestFactory
 from raiplay.content import ContentError, export_content, import_content
@@ -338,3 +339,13 @@ def test_import_does_not_touch_the_documents_it_is_given():
     original = copy.deepcopy(document)
     import_content(document)
     assert document == original
+
+
+def test_seed_demo_classmates_fill_the_leaderboard_through_the_ledger():
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    ledger_before = LedgerEntry.objects.count()
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    assert LedgerEntry.objects.count() == ledger_before  # the second run earns nothing again
+    top = board(period="all", limit=3)
+    assert [row.username for row in top.results] == ["arta", "bledi", "dea"]
+    call_command("check_ledger", stdout=io.StringIO())
