@@ -60,8 +60,8 @@ def pytest_collection_modifyitems(config, items):
                 cached[marker] = _missing(marker)
             reason = cached[marker]
             if reason and REQUIRE_SERVICES:
-                item.add_marker(pytest.mark.xfail(reason=f"REQUIRE_SERVICES: {reason}", run=False, strict=True))
-            elif reason:
+                raise pytest.UsageError(f"REQUIRE_SERVICES=1 but {item.nodeid} {reason}")
+            if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
