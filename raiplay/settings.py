@@ -153,7 +153,8 @@ SITE_ID = 1
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sq", _("Albanian"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalog first; allauth ships no Albanian, so its pages take theirs from locale_allauth/.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 TIME_ZONE = "Europe/Tirane"
 USE_I18N = True
 USE_TZ = True
