@@ -6,6 +6,7 @@ from django.urls import path, reverse
 
 from accounts.models import User
 from raiplay import insights
+from raiplay.readonly_admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -47,17 +48,8 @@ class ShopItemAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Records of what happened: never edited, never deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Redemption)
@@ -131,7 +123,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Insights)
-class InsightsAdmin(admin.ModelAdmin):
+class InsightsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The editors' dashboard: learners, active learners, completions and pass rate per game, top videos."""
 
     def has_module_permission(self, request):
@@ -139,15 +131,6 @@ class InsightsAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         context = {

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from raiplay.readonly_admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import Conversation, KnowledgeArticle, Message
 
@@ -63,22 +65,16 @@ class KnowledgeArticleAdmin(admin.ModelAdmin):
         services.set_published(articles=queryset, published=False)
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Message
     fields = ["created_at", "role", "content", "backend", "tokens", "status", "error", "flagged"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only, for support: what a learner asked and what FinBot answered (private data redacted)."""
 
     list_display = ["__str__", "user", "created_at", "updated_at"]
@@ -87,12 +83,3 @@ class ConversationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["user", "title", "created_at", "updated_at"]
     inlines = [MessageInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from raiplay.readonly_admin import ReadOnlyAdminMixin
+
 from . import selectors
 from .models import Attempt, Choice, Game, Question, QuestStep
 from .validation import choice_problems
@@ -86,14 +88,9 @@ class QuestStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "game", "score", "passed", "started_at", "finished_at"]
     list_filter = ["passed", "game"]
     search_fields = ["user__username", "game__title"]
     list_select_related = ["user", "game"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    allow_delete = True

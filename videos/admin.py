@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from raiplay.readonly_admin import ReadOnlyAdminMixin
+
 from . import selectors
 from .models import SavedVideo, Video, VideoLike, VideoView
 
@@ -119,30 +121,25 @@ class VideoAdmin(admin.ModelAdmin):
         return video.save_count
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class LearnerRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Learners' own records: editors may look, not change."""
 
     list_select_related = ["user", "video"]
     search_fields = ["user__username", "video__title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    allow_delete = True
 
 
 @admin.register(VideoView)
-class VideoViewAdmin(ReadOnlyAdmin):
+class VideoViewAdmin(LearnerRecordAdmin):
     list_display = ["user", "video", "position_seconds", "first_seen_at", "completed_at"]
     list_filter = [("completed_at", admin.EmptyFieldListFilter), "video__category"]
 
 
 @admin.register(SavedVideo)
-class SavedVideoAdmin(ReadOnlyAdmin):
+class SavedVideoAdmin(LearnerRecordAdmin):
     list_display = ["user", "video", "created_at"]
 
 
 @admin.register(VideoLike)
-class VideoLikeAdmin(ReadOnlyAdmin):
+class VideoLikeAdmin(LearnerRecordAdmin):
     list_display = ["user", "video", "created_at"]
