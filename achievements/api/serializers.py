@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from .. import streaks
 from ..models import Achievement, DailyQuest, LedgerEntry, Redemption, ShopItem, UserAchievement
 
 
@@ -82,8 +83,12 @@ class PublicProfileSerializer(serializers.Serializer):
     avatar_url = serializers.CharField()
     level = serializers.IntegerField()
     xp = serializers.IntegerField()
-    streak_count = serializers.IntegerField()
+    streak_count = serializers.SerializerMethodField()
     badges = BadgeSerializer(many=True)
+
+    def get_streak_count(self, user) -> int:
+        # The streak that still counts today, as the pages show it (no query).
+        return streaks.current_for(user)
 
 
 class DailyQuestSerializer(serializers.ModelSerializer):

@@ -1,10 +1,12 @@
 """The reward API's contract: achievements, badges, daily quests, activity, public profiles."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from achievements import metrics, services
@@ -243,3 +245,8 @@ def test_the_data_export_carries_the_learners_rewards(learner, auth_api):
     assert section["stats"]["games_completed"] == 1
     assert [a["achievement__slug"] for a in section["achievements"]] == ["first"]
     assert section["redemptions"] == []
+
+
+def test_public_profile_streak_reads_zero_once_it_is_broken(api):
+    user = UserFactory(streak_count=4, longest_streak=4, last_active_date=timezone.localdate() - timedelta(days=5))
+    assert api.get(f"/api/v1/users/{user.pk}").json()["streak_count"] == 0
