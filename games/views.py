@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -53,7 +55,10 @@ def play(request, slug):
     if selectors.is_locked(user=request.user, game=game):
         return render(request, "games/locked.html", {"game": game}, status=403)
     if game.scoring == Game.Scoring.CLIENT:
-        return render(request, "games/client_game.html", {"game": game})
+        # A web version exists when a round file ships for it; otherwise it lives in the app.
+        round_file = f"minigames/{game.slug}.json"
+        round_url = static(round_file) if finders.find(round_file) else None
+        return render(request, "games/client_game.html", {"game": game, "round_url": round_url})
     form = PlayForm(request.POST if request.method == "POST" else None, game=game)
     if request.method == "POST" and form.is_valid():
         try:

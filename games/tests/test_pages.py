@@ -1,8 +1,10 @@
 """The learner's pages: quest map, library, play, results, dashboard."""
 
+import json
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -172,3 +174,70 @@ def test_journey_sign_up_play_first_quest_and_unlock_the_second(page, live_serve
     page.goto("/quests/")
     assert page.locator(".quest-node.completed").count() == 1
     assert page.locator(".quest-node.available a.node[href='/games/second-quest/']").count() == 1
+
+
+def client_game(slug: str = "needs-or-wants", min_play_seconds: int = 0) -> Game:
+    import_content(
+        {
+            "games": [
+                {
+                    "slug": slug,
+                    "title": "Needs or wants?",
+                    "type": "minigame",
+                    "category": "budgeting",
+                    "scoring": "client",
+                    "min_play_seconds": min_play_seconds,
+                    "pass_score": 75,
+                    "questions": [],
+                }
+            ]
+        }
+    )
+    return Game.objects.get(slug=slug)
+
+
+def test_client_game_with_a_web_round_is_playable_on_the_page(client, learner):
+    game = client_game()
+    client.force_login(learner)
+    html = client.get(f"/games/{game.slug}/").content.decode()
+    assert "data-minigame" in html
+    assert f'data-start-url="/api/v1/games/{game.pk}/start"' in html
+    assert "/static/minigames/needs-or-wants.json" in html
+
+
+def test_client_game_without_a_web_round_points_to_the_app(client, learner):
+    game = client_game(slug="app-only-game")
+    client.force_login(learner)
+    html = client.get(f"/games/{game.slug}/").content.decode()
+    assert "data-minigame" not in html
+    assert "played in the RaiPlay app" in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_journey_play_a_client_scored_minigame_in_the_browser(page, live_server):
+    game = client_game()
+    UserFactory(username="nora")
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "nora")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"/games/{game.slug}/")
+    page.click("[data-screen=intro] [data-start]")
+    page.wait_for_selector("[data-screen=play]:not([hidden])")
+    round_items = {item["text"]: item["bin"] for item in _round()["items"]}
+    for _ in range(len(round_items)):
+        card = page.text_content("[data-card]")
+        page.click(f"[data-bin='{round_items[card]}']")
+    assert page.text_content("[data-score]") == "100%"
+    page.wait_for_selector("[data-earned] li")
+    assert "+50 XP" in page.text_content("[data-earned]")
+    attempt = Attempt.objects.get(game=game)
+    assert attempt.score == 100 and attempt.passed
+
+
+def _round() -> dict:
+    with open(finders.find("minigames/needs-or-wants.json"), encoding="utf-8") as handle:
+        return json.load(handle)
