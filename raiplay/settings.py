@@ -222,6 +222,7 @@ RATELIMIT_IP_META_KEY = "REMOTE_ADDR"  # ForwardedForMiddleware rewrites it behi
 RATELIMIT_FAIL_OPEN = True  # a Redis outage must not lock every learner out
 AUTH_RATE = env("AUTH_RATE", default="10/m")
 CHAT_RATES = env.list("CHAT_RATES", default=["20/m", "200/d"])
+VIDEO_PROGRESS_RATE = env("VIDEO_PROGRESS_RATE", default="120/m")
 
 # FinBot
 CHAT_API_KEY = env("CHAT_API_KEY", default="")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
@@ -6,6 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from games.models import Category
+from raiplay.ratelimits import enforce
 
 from .. import selectors, services
 from ..models import Video
@@ -153,6 +155,8 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def progress(self, request, pk=None):
+        # The player reports every few seconds; far more than that is a script.
+        enforce(request, group="video-progress", key="user", rates=[settings.VIDEO_PROGRESS_RATE])
         video = self.get_video()
         data = s.ProgressInput(data=request.data)
         data.is_valid(raise_exception=True)

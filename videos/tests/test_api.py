@@ -225,3 +225,13 @@ def test_data_export_holds_my_videos_section(auth_api, learner, video):
     assert [row["video"] for row in section["saved"]] == ["what-is-interest"]
     assert [row["video"] for row in section["liked"]] == ["what-is-interest"]
     assert section["views"][0]["position_seconds"] == 4
+
+
+def test_progress_reports_are_rate_limited_per_learner(auth_api, learner, video, settings):
+    settings.VIDEO_PROGRESS_RATE = "3/h"
+    for position in (1, 2, 3):
+        assert auth_api.post(f"/api/v1/videos/{video.pk}/progress", {"position_seconds": position}).status_code == 200
+    response = auth_api.post(f"/api/v1/videos/{video.pk}/progress", {"position_seconds": 4})
+    assert response.status_code == 429
+    assert "Too many requests" in response.json()["detail"]
+    assert VideoView.objects.get(user=learner, video=video).position_seconds == 3
