@@ -4,13 +4,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django import forms
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import User
 from .services import save_new_user
-from .signals import user_registered
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -40,10 +37,3 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return super().get_app(request, provider, client_id=client_id)
         except SocialApp.DoesNotExist as error:
             raise ProviderNotConfigured(f"Sign-in with {provider} is not configured.") from error
-
-    def save_user(self, request, sociallogin, form=None):
-        # allauth saves the user and its social account together; announce it in the same transaction.
-        with transaction.atomic():
-            user = super().save_user(request, sociallogin, form)
-            user_registered.send(sender=User, user=user)
-        return user

@@ -5,26 +5,23 @@ from functools import lru_cache
 
 import jwt
 from django.conf import settings
-from rest_framework import status
+from django.utils.translation import gettext_lazy as _
 
-from raiplay.exceptions import DomainError
+from core.errors import NotAuthenticated, Unavailable
 
 GOOGLE_ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 
 
-class GoogleNotConfigured(DomainError):
-    http_status = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_message = "Google sign-in is not configured on this server."
+class GoogleNotConfigured(Unavailable):
+    default_message = _("Google sign-in is not configured on this server.")
 
 
-class GoogleUnavailable(DomainError):
-    http_status = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_message = "Google's signing keys could not be fetched. Please try again."
+class GoogleUnavailable(Unavailable):
+    default_message = _("Google's signing keys could not be fetched. Please try again.")
 
 
-class InvalidGoogleToken(DomainError):
-    http_status = status.HTTP_401_UNAUTHORIZED
-    default_message = "The Google token is not valid."
+class InvalidGoogleToken(NotAuthenticated):
+    default_message = _("The Google token is not valid.")
 
 
 @dataclass(frozen=True)

@@ -7,31 +7,29 @@ from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from rest_framework import status
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from raiplay.exceptions import DomainError
+from core.errors import DomainError, NotAuthenticated
 
 from . import selectors
 from .models import User
-from .signals import profile_updated, user_registered
+from .signals import profile_updated
 
 PROFILE_FIELDS = ("display_name", "avatar_url", "timezone", "show_on_leaderboard", "birth_year")
 AVATAR_URL_MAX_LENGTH = User._meta.get_field("avatar_url").max_length
 
 
 class AccountTaken(DomainError):
-    default_message = "A user with that username or email already exists."
+    default_message = _("A user with that username or email already exists.")
 
 
-class InvalidCredentials(DomainError):
-    http_status = status.HTTP_401_UNAUTHORIZED
-    default_message = "Incorrect username or password."
+class InvalidCredentials(NotAuthenticated):
+    default_message = _("Incorrect username or password.")
 
 
-class AccountDisabled(DomainError):
-    http_status = status.HTTP_401_UNAUTHORIZED
-    default_message = "This account is disabled."
+class AccountDisabled(NotAuthenticated):
+    default_message = _("This account is disabled.")
 
 
 def normalize_email(email: str) -> str:
@@ -68,7 +66,6 @@ def register_user(*, username: str, email: str, password: str | None, **profile)
     if email:
         # allauth's pages (password reset, email settings) work from this table.
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-    user_registered.send(sender=User, user=user)
     return user
 
 
@@ -76,7 +73,6 @@ def register_user(*, username: str, email: str, password: str | None, **profile)
 def save_new_user(user: User) -> User:
     """Store a learner built elsewhere (allauth's forms) and announce the sign-up."""
     user.save()
-    user_registered.send(sender=User, user=user)
     return user
 
 
@@ -105,7 +101,7 @@ def update_profile(*, user: User, **changes) -> User:
     """Change the learner's own profile fields; progression counters are not reachable here."""
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
-        raise DomainError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+        raise DomainError(_("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown)))
     changed = {name for name, value in changes.items() if getattr(user, name) != value}
     for name, value in changes.items():
         setattr(user, name, value)

@@ -1,8 +1,5 @@
 from django.dispatch import Signal
 
-# Sent once, inside the transaction that created the learner. Args: user.
-user_registered = Signal()
-
 # Sent by accounts.services.update_profile after a learner changed their profile.
 # Args: user, changed (the set of field names that changed).
 profile_updated = Signal()

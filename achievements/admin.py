@@ -1,19 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from accounts.models import User
-from raiplay import insights
-from raiplay.readonly_admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import (
     Achievement,
     DailyQuest,
     DailyQuestTemplate,
-    Insights,
     LedgerEntry,
     Redemption,
     ShopItem,
@@ -120,24 +117,3 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
                 return redirect(reverse("admin:achievements_ledgerentry_changelist"))
         context = {**self.admin_site.each_context(request), "form": form, "title": "Adjust XP or coins"}
         return render(request, "admin/achievements/ledgerentry/adjust.html", context)
-
-
-@admin.register(Insights)
-class InsightsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The editors' dashboard: learners, active learners, completions and pass rate per game, top videos."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def changelist_view(self, request, extra_context=None):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Insights",
-            "opts": self.model._meta,
-            "overview": insights.overview(),
-            "active_days": insights.ACTIVE_DAYS,
-        }
-        return TemplateResponse(request, "admin/achievements/insights.html", context)

@@ -1,6 +1,6 @@
-"""Achievements, daily quest templates and shop items in content files (see raiplay.content)."""
+"""Achievements, daily quest templates and shop items in content files (see core.content)."""
 
-from raiplay.content import ContentKind
+from core.content import ContentKind
 
 from .models import Achievement, DailyQuestTemplate, ShopItem
 

@@ -25,8 +25,8 @@ from django.db.models.functions import TruncSecond
 from django.utils import timezone
 
 from accounts.models import User
+from core.metrics import XP_TOTAL
 
-from .metrics import XP_TOTAL
 from .models import LedgerEntry, UserStat
 
 logger = logging.getLogger(__name__)

@@ -1,18 +1,9 @@
-"""The metrics achievements and daily quests can count."""
+"""Which metrics an achievement or a daily quest may count (the names live in `core.metrics`)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
-GAMES_COMPLETED = "games_completed"
-QUESTS_COMPLETED = "quests_completed"
-VIDEOS_WATCHED = "videos_watched"
-CHAT_QUESTIONS = "chat_questions"
-XP_TOTAL = "xp_total"
-LEVEL = "level"
-STREAK_DAYS = "streak_days"
-COINS_EARNED = "coins_earned"
-
-PLAIN = {GAMES_COMPLETED, QUESTS_COMPLETED, VIDEOS_WATCHED, CHAT_QUESTIONS, XP_TOTAL, LEVEL, STREAK_DAYS, COINS_EARNED}
-PREFIXED = ("games_completed:", "game:")
+from core.metrics import PLAIN, PREFIXED
 
 
 def validate_metric(metric: str) -> None:
@@ -20,15 +11,7 @@ def validate_metric(metric: str) -> None:
         return
     raise ValidationError(
         {
-            "metric": f"Unknown metric “{metric}”. Use one of {', '.join(sorted(PLAIN))}, games_completed:<category>"
-            " or game:<slug>."
+            "metric": _("Unknown metric “%(metric)s”. Use one of %(names)s, games_completed:<category> or game:<slug>.")
+            % {"metric": metric, "names": ", ".join(sorted(PLAIN))}
         }
     )
-
-
-def category_metric(category: str) -> str:
-    return f"{GAMES_COMPLETED}:{category}"
-
-
-def game_metric(slug: str) -> str:
-    return f"game:{slug}"

@@ -190,13 +190,3 @@ class Redemption(models.Model):
 
     def __str__(self):
         return self.code
-
-
-class Insights(LedgerEntry):
-    """No table of its own: the admin's dashboard page is hung on this proxy, so the admin
-    index links to it under Achievements."""
-
-    class Meta:
-        proxy = True
-        verbose_name = _("insights dashboard")
-        verbose_name_plural = _("insights dashboard")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import levels, streaks
+from . import streaks
 from .models import (
     Achievement,
     DailyQuest,
@@ -37,6 +37,16 @@ def daily_templates_for(*, user_id: int, day: date) -> list[DailyQuestTemplate]:
 
 def today_for(user: User) -> date:
     return streaks.local_date(timezone.now(), user.timezone)
+
+
+def todays_daily_quests(*, user: User) -> list[DailyQuest]:
+    """Today's three quests in the learner's time zone. A read writes nothing: before the
+    day's first activity creates them, they are unsaved (no id) with no progress."""
+    day = today_for(user)
+    existing = list(DailyQuest.objects.filter(user=user, date=day).select_related("template").order_by("pk"))
+    if existing:
+        return existing
+    return [DailyQuest(user=user, date=day, template=t) for t in daily_templates_for(user_id=user.pk, day=day)]
 
 
 @dataclass
@@ -107,10 +117,6 @@ def xp_by_day(*, user: User, days: int = 30) -> list[tuple[date, int]]:
         .values_list("day", "total")
     )
     return [(first + timedelta(days=i), totals.get(first + timedelta(days=i), 0) or 0) for i in range(days)]
-
-
-def level_progress(user: User) -> dict:
-    return levels.progress(user.xp)
 
 
 def shop_items() -> QuerySet[ShopItem]:

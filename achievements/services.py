@@ -1,17 +1,21 @@
 """Every write of the game layer: the ledger, progression, stats, achievements, daily quests, shop."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from raiplay.exceptions import DomainError
-from raiplay.rewards import Rewards
+from core import metrics
+from core.errors import Conflict, DomainError, NotFound
+from core.events import Event
+from core.rewards import Rewards
 
-from . import leaderboards, levels, metrics, selectors, streaks
+from . import leaderboards, levels, selectors, streaks
 from .models import (
     ACTIVITY_REASONS,
     Achievement,
@@ -36,31 +40,31 @@ class Grant:
 
 
 @dataclass
-class Activity:
-    """What one event is worth: its reward and the stats it moves."""
+class Earned:
+    """What one action earned so far, before the learner's level and streak are read back."""
 
-    key: str
-    reason: str
     xp: int = 0
     coins: int = 0
-    source: object = None
-    increments: dict[str, int] = field(default_factory=dict)  # metric -> delta
-    marks: dict[str, int] = field(default_factory=dict)  # metric -> value to raise to (game:<slug> = 1)
+    achievements: list[dict] = field(default_factory=list)  # [{"slug", "title"}]
+    daily_quests: list[int] = field(default_factory=list)
+
+    def add(self, other: "Earned") -> None:
+        self.xp += other.xp
+        self.coins += other.coins
+        self.achievements += other.achievements
+        self.daily_quests += other.daily_quests
 
 
-class InsufficientCoins(DomainError):
-    http_status = 409
-    default_message = "Not enough coins for this item."
+class InsufficientCoins(Conflict):
+    default_message = gettext_lazy("Not enough coins for this item.")
 
 
-class OutOfStock(DomainError):
-    http_status = 409
-    default_message = "This item is out of stock."
+class OutOfStock(Conflict):
+    default_message = gettext_lazy("This item is out of stock.")
 
 
-class ItemUnavailable(DomainError):
-    http_status = 404
-    default_message = "This item is not available."
+class ItemUnavailable(NotFound):
+    default_message = gettext_lazy("This item is not available.")
 
 
 def lock_user(user: User) -> User:
@@ -85,7 +89,7 @@ def grant(
     if locked.coins + coins < 0:
         raise InsufficientCoins()
     if locked.xp + xp < 0:
-        raise DomainError("XP cannot go below zero.")
+        raise DomainError(gettext_lazy("XP cannot go below zero."))
     source_type, source_id = _source(source)
     try:
         with transaction.atomic():
@@ -173,64 +177,77 @@ def _increment_stat(user: User, metric: str, delta: int) -> None:
         UserStat.objects.filter(pk=stat.pk).update(value=F("value") + delta, updated_at=timezone.now())
 
 
+class RewardLayer:
+    """The port `core.events` delivers every domain event to (registered in `ready()`)."""
+
+    def deliver(self, event: Event) -> Rewards:
+        if event.first_time:
+            return record_activity(event=event)
+        return record_replay(user=event.user, increments=event.increments)
+
+    def standing(self, user: User) -> Rewards:
+        return Rewards(level=user.level, streak=streaks.current_for(user))
+
+
 @transaction.atomic
-def record_activity(*, user: User, activity: Activity) -> Rewards:
+def record_activity(*, event: Event) -> Rewards:
     """Turn one event into rewards: XP/coins, streak, stats, daily quests, achievements.
 
     Runs in the caller's transaction with the user row locked, so two events of one
     learner are applied one after the other and each reward lands once.
     """
+    user = event.user
     level_before = lock_user(user).level
-    rewards = Rewards()
-    if activity.xp or activity.coins:
+    earned = Earned()
+    if event.xp or event.coins:
         granted = grant(
-            user=user,
-            key=activity.key,
-            reason=activity.reason,
-            xp=activity.xp,
-            coins=activity.coins,
-            source=activity.source,
+            user=user, key=event.key, reason=event.reason, xp=event.xp, coins=event.coins, source=event.source
         )
         if granted is None:
-            return _finish(rewards, user, level_before)  # the same event again: nothing more
-        rewards.xp += activity.xp
-        rewards.coins += activity.coins
-    for metric, delta in activity.increments.items():
+            return _finish(earned, user, level_before)  # the same event again: nothing more
+        earned.xp += event.xp
+        earned.coins += event.coins
+    for metric, delta in event.increments.items():
         _increment_stat(user, metric, delta)
-    for metric, value in activity.marks.items():
+    for metric, value in event.marks.items():
         _raise_stat(user, metric, value)
 
-    quest_deltas = dict(activity.increments)
-    if activity.xp and activity.reason in ACTIVITY_REASONS:
-        quest_deltas[metrics.XP_TOTAL] = activity.xp
-    rewards = rewards.merge(_advance_daily_quests(user, quest_deltas))
-    rewards = rewards.merge(unlock_achievements(user=user))
-    return _finish(rewards, user, level_before)
+    quest_deltas = dict(event.increments)
+    if event.xp and event.reason in ACTIVITY_REASONS:
+        quest_deltas[metrics.XP_TOTAL] = event.xp
+    earned.add(_advance_daily_quests(user, quest_deltas))
+    earned.add(unlock_achievements(user=user))
+    return _finish(earned, user, level_before)
 
 
 @transaction.atomic
-def record_replay(*, user: User, increments: dict[str, int]) -> Rewards:
+def record_replay(*, user: User, increments: Mapping[str, int]) -> Rewards:
     """A pass of a game already completed: no XP and no lifetime stat, but today's daily quests move.
 
     Without this, a learner who has passed every game could never finish "play a game" again.
     """
     level_before = lock_user(user).level
-    rewards = _advance_daily_quests(user, increments)
-    rewards = rewards.merge(unlock_achievements(user=user))
-    return _finish(rewards, user, level_before)
+    earned = _advance_daily_quests(user, increments)
+    earned.add(unlock_achievements(user=user))
+    return _finish(earned, user, level_before)
 
 
-def _finish(rewards: Rewards, user: User, level_before: int) -> Rewards:
-    rewards.level = user.level
-    rewards.level_up = user.level > level_before
-    rewards.streak = user.streak_count
-    return rewards
+def _finish(earned: Earned, user: User, level_before: int) -> Rewards:
+    return Rewards(
+        level=user.level,
+        streak=streaks.current_for(user),
+        xp=earned.xp,
+        coins=earned.coins,
+        level_up=user.level > level_before,
+        achievements=earned.achievements,
+        daily_quests=earned.daily_quests,
+    )
 
 
-def _advance_daily_quests(user: User, deltas: dict[str, int]) -> Rewards:
-    rewards = Rewards()
+def _advance_daily_quests(user: User, deltas: Mapping[str, int]) -> Earned:
+    earned = Earned()
     if not deltas:
-        return rewards
+        return earned
     today = streaks.local_date(timezone.now(), user.timezone)
     quests = ensure_daily_quests(user=user, day=today)
     for quest in quests:
@@ -252,14 +269,18 @@ def _advance_daily_quests(user: User, deltas: dict[str, int]) -> Rewards:
                 source=quest,
             )
             if granted:
-                rewards.xp += quest.template.xp_reward
-                rewards.coins += quest.template.coin_reward
-            rewards.daily_quests.append(quest.pk)
-    return rewards
+                earned.xp += quest.template.xp_reward
+                earned.coins += quest.template.coin_reward
+            earned.daily_quests.append(quest.pk)
+    return earned
 
 
 def ensure_daily_quests(*, user: User, day) -> list[DailyQuest]:
-    """The learner's three quests for `day`, created on first sight (deterministic choice)."""
+    """The learner's three quests for `day`, created by the first activity that moves them.
+
+    Reads (`selectors.todays_daily_quests`) never create them; the choice is deterministic,
+    so what a learner saw before is what gets created.
+    """
     existing = list(DailyQuest.objects.filter(user=user, date=day).select_related("template"))
     if existing:
         return existing
@@ -270,18 +291,12 @@ def ensure_daily_quests(*, user: User, day) -> list[DailyQuest]:
     return list(DailyQuest.objects.filter(user=user, date=day).select_related("template"))
 
 
-@transaction.atomic
-def todays_daily_quests(*, user: User) -> list[DailyQuest]:
-    """Today's three quests in the learner's time zone, created on first look."""
-    return ensure_daily_quests(user=user, day=selectors.today_for(user))
-
-
-def unlock_achievements(*, user: User) -> Rewards:
+def unlock_achievements(*, user: User) -> Earned:
     """Award every active achievement whose threshold the learner's stats now meet.
 
     Also catches up achievements created after the learner qualified. Caller holds the user lock.
     """
-    rewards = Rewards()
+    rewards = Earned()
     for _round in range(MAX_UNLOCK_ROUNDS):
         stats = dict(UserStat.objects.filter(user=user).values_list("metric", "value"))
         held = set(UserAchievement.objects.filter(user=user).values_list("achievement_id", flat=True))
@@ -322,12 +337,15 @@ def award_achievements(*, user: User) -> Rewards:
 def adjust(*, user: User, xp: int, coins: int, note: str, by: User | None = None) -> LedgerEntry:
     """An operator's correction: a new ledger entry with a reason, never an edit of an old one."""
     if not note.strip():
-        raise DomainError("An adjustment needs a reason.")
+        raise DomainError(gettext_lazy("An adjustment needs a reason."))
     if not xp and not coins:
-        raise DomainError("An adjustment must change XP or coins.")
+        raise DomainError(gettext_lazy("An adjustment must change XP or coins."))
     locked = lock_user(user)
     if locked.coins + coins < 0:
-        raise InsufficientCoins(f"This would leave {locked.coins + coins} coins: a balance cannot go below zero.")
+        raise InsufficientCoins(
+            gettext_lazy("This would leave %(coins)s coins: a balance cannot go below zero."),
+            coins=locked.coins + coins,
+        )
     # A fresh key per adjustment: two corrections in the same instant are still two entries.
     key = f"{user.pk}:adjustment:{uuid.uuid4().hex}:{by.pk if by else 0}"
     granted = grant(user=user, key=key, reason=Reason.ADJUSTMENT, xp=xp, coins=coins, note=note.strip()[:200])
@@ -340,11 +358,16 @@ def redeem_item(*, user: User, item: ShopItem) -> Redemption:
     locked_user = lock_user(user)
     locked_item = ShopItem.objects.select_for_update().get(pk=item.pk)
     if not locked_item.active:
-        raise ItemUnavailable()
+        raise ItemUnavailable(gettext_lazy("“%(item)s” is no longer available."), item=locked_item.name)
     if locked_item.stock is not None and locked_item.stock <= 0:
-        raise OutOfStock()
+        raise OutOfStock(gettext_lazy("Sorry, “%(item)s” is sold out."), item=locked_item.name)
     if locked_user.coins < locked_item.cost_coins:
-        raise InsufficientCoins(f"You need {locked_item.cost_coins} coins for this item and have {locked_user.coins}.")
+        raise InsufficientCoins(
+            gettext_lazy("You need %(cost)s coins for “%(item)s” and have %(coins)s."),
+            cost=locked_item.cost_coins,
+            item=locked_item.name,
+            coins=locked_user.coins,
+        )
     redemption = Redemption.objects.create(user=locked_user, item=locked_item, coins=locked_item.cost_coins)
     grant(
         user=user,

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from raiplay.exceptions import DomainError
+from core.errors import DomainError
+from core.handlers import status_for
 
 from . import charts, leaderboards, selectors, services
 
@@ -68,20 +69,6 @@ def _shop(request, *, error: str | None = None, status: int = 200):
     return render(request, "achievements/shop.html", context, status=status)
 
 
-def _shop_error(error: DomainError, item, coins: int) -> str:
-    if isinstance(error, services.InsufficientCoins):
-        return _("You need %(cost)s coins for “%(item)s” and have %(coins)s.") % {
-            "cost": item.cost_coins,
-            "item": item.name,
-            "coins": coins,
-        }
-    if isinstance(error, services.OutOfStock):
-        return _("Sorry, “%(item)s” is sold out.") % {"item": item.name}
-    if isinstance(error, services.ItemUnavailable):
-        return _("“%(item)s” is no longer available.") % {"item": item.name}
-    return error.message
-
-
 @login_required
 def shop_page(request):
     return _shop(request)
@@ -94,8 +81,8 @@ def redeem_page(request, pk: int):
     try:
         redemption = services.redeem_item(user=request.user, item=item)
     except DomainError as error:
-        request.user.refresh_from_db(fields=["coins"])  # the header and the message show the real balance
-        return _shop(request, error=_shop_error(error, item, request.user.coins), status=error.http_status)
+        request.user.refresh_from_db(fields=["coins"])  # the header shows the real balance
+        return _shop(request, error=error.message, status=status_for(error))
     request.session[JUST_REDEEMED] = redemption.code
     return redirect("shop-code", code=redemption.code)
 

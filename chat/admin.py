@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from raiplay.readonly_admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import Conversation, KnowledgeArticle, Message

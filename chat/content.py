@@ -1,6 +1,6 @@
-"""This app's kinds in content files (see raiplay.content): FinBot's knowledge articles."""
+"""This app's kinds in content files (see core.content): FinBot's knowledge articles."""
 
-from raiplay.content import ContentKind
+from core.content import ContentKind
 
 from .models import KnowledgeArticle
 

@@ -18,7 +18,10 @@ from django.db.models import Case, Count, F, Max, Q, TextField, Value, When
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch
 
+from games import selectors as games
 from games.models import Game
+from videos import selectors as videos
+from videos.models import Video
 
 from . import textsearch
 from .backends.base import Context, Link
@@ -152,20 +155,10 @@ def _game_url(game: Game) -> str:
         return f"/games/{game.slug}/"
 
 
-def _video_model():
-    """videos.models.Video once it has the fields this needs; None before that."""
-    try:
-        from videos.models import Video
-    except ImportError:
-        return None
-    names = {f.name for f in Video._meta.get_fields()}
-    return Video if {"slug", "title", "description", "tags", "category", "is_published"} <= names else None
-
-
-def _video_url(video) -> str:
+def _video_url(video: Video) -> str:
     try:
         return video.get_absolute_url()
-    except (AttributeError, NoReverseMatch):
+    except NoReverseMatch:
         return "/videos/?" + urlencode({"q": video.title})
 
 
@@ -188,25 +181,16 @@ def related_links(question: str, article: KnowledgeArticle | None) -> tuple[list
     """The game and the video most related to the question (and its best article)."""
     tags = list(article.tags) if article else []
     query = " ".join([question, article.title if article else "", *tags, *(TAG_CATEGORIES.get(t, "") for t in tags)])
-    games = list(Game.objects.filter(is_published=True).only("slug", "title", "description", "category", "type"))
     game = _best(
-        games,
+        games.link_candidates(),
         lambda g: {"title": g.title, "topic": g.get_category_display(), "description": g.description},
         query,
     )
-    video = None
-    Video = _video_model()
-    if Video is not None:
-        videos = list(Video.objects.filter(is_published=True).only("slug", "title", "description", "tags", "category"))
-        video = _best(
-            videos,
-            lambda v: {
-                "title": v.title,
-                "topic": f"{v.category} {_tags_text(v.tags)}",
-                "description": v.description,
-            },
-            query,
-        )
+    video = _best(
+        videos.link_candidates(),
+        lambda v: {"title": v.title, "topic": f"{v.category} {_tags_text(v.tags)}", "description": v.description},
+        query,
+    )
     return (
         [Link("game", game.title, _game_url(game))] if game else [],
         [Link("video", video.title, _video_url(video))] if video else [],

@@ -1,16 +1,16 @@
 """Reads of the chat app: a learner's conversations and their export."""
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from raiplay.exceptions import DomainError
+from core.errors import NotFound
 
 from .models import Conversation, Message
 
 
-class ConversationNotFound(DomainError):
-    http_status = 404
-    default_message = "No such conversation."
+class ConversationNotFound(NotFound):
+    default_message = _("No such conversation.")
 
 
 def own_conversation(*, user: User, conversation_id) -> Conversation:

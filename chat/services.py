@@ -6,16 +6,18 @@ called (`answer_question` / `stream_answer`), so a failed or slow model loses no
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from raiplay.exceptions import DomainError
-from raiplay.rewards import Rewards, from_responses
+from core import events
+from core.errors import DomainError
+from core.rewards import Rewards
 
 from . import retrieval, safety
 from .backends import get_backend
@@ -23,18 +25,19 @@ from .backends.base import ChatTimeout, ChatUnavailable, Context, Reply, Turn
 from .backends.offline import pieces
 from .models import Conversation, KnowledgeArticle, Message
 from .selectors import own_conversation
-from .signals import question_asked
+from .signals import QuestionAsked
 
 HISTORY_MESSAGES = 10
 SAFETY_SLUGS = ["why-keep-my-pin-and-card-details-secret", "how-do-i-spot-a-phishing-message", "what-is-identity-theft"]
 
 
 class EmptyMessage(DomainError):
-    default_message = "Write a question for FinBot first."
+    default_message = _("Write a question for FinBot first.")
 
 
 class MessageTooLong(DomainError):
-    default_message = f"That message is too long: please keep it under {safety.MAX_MESSAGE_LENGTH} characters."
+    default_message = _("That message is too long: please keep it under %(limit)s characters.")
+    default_params = {"limit": safety.MAX_MESSAGE_LENGTH}
 
 
 @dataclass
@@ -45,7 +48,7 @@ class Question:
     conversation: Conversation
     message: Message
     scan: safety.Scan
-    rewards: Rewards = field(default_factory=Rewards)
+    rewards: Rewards
 
 
 @dataclass
@@ -84,7 +87,7 @@ def ask_question(*, user: User, text: str, conversation_id: int | None = None) -
         conversation=conversation, role=Message.Role.USER, content=scan.redacted, flagged=scan.sensitive
     )
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
-    rewards = from_responses(question_asked.send(sender=Message, user=user, message=message))
+    rewards = events.deliver(QuestionAsked.of(user=user, message=message))
     return Question(user=user, conversation=conversation, message=message, scan=scan, rewards=rewards)
 
 

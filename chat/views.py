@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.exceptions import Ratelimited
 
-from raiplay.exceptions import RATE_LIMITED_MESSAGE, DomainError
-from raiplay.ratelimits import enforce
+from core.errors import DomainError
+from core.handlers import RATE_LIMITED_MESSAGE, status_for
+from core.ratelimits import enforce
 
 from . import retrieval, selectors, services
 from .forms import ChatForm
@@ -44,7 +45,7 @@ def chat_page(request, pk=None):
             status = 429
         except DomainError as error:
             form.add_error("message", error.message)
-            status = error.http_status
+            status = status_for(error)
         else:
             try:
                 services.answer_question(question)

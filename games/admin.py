@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from raiplay.readonly_admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import selectors
 from .models import Attempt, Choice, Game, Question, QuestStep

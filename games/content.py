@@ -1,9 +1,9 @@
-"""Games in content files, with their questions, choices and quest position (see raiplay.content)."""
+"""Games in content files, with their questions, choices and quest position (see core.content)."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
-from raiplay.content import ContentKind, Problems
+from core.content import ContentKind, Problems
 
 from .models import Choice, Game, Question, QuestStep
 from .validation import choice_problems

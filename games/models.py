@@ -7,16 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
-class Category(models.TextChoices):
-    BUDGETING = "budgeting", _("Budgeting")
-    SAVING = "saving", _("Saving")
-    CREDIT = "credit", _("Credit")
-    INVESTING = "investing", _("Investing")
-    BANKING = "banking", _("Banking")
-    CRYPTO = "crypto", _("Crypto")
-    TAXES = "taxes", _("Taxes")
-    SAFETY = "safety", _("Safety")
+from core.categories import Category
 
 
 class Game(models.Model):

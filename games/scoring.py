@@ -3,7 +3,10 @@
 import math
 from dataclasses import dataclass
 
-from raiplay.exceptions import DomainError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
 
 from .models import Question
 
@@ -12,7 +15,7 @@ EPSILON = 1e-9
 
 
 class InvalidAnswers(DomainError):
-    default_message = "The answers are not valid for this game."
+    default_message = _("The answers are not valid for this game.")
 
 
 @dataclass(frozen=True)
@@ -46,26 +49,35 @@ def check_answers(questions: list[Question], answers: list[Answer]) -> dict[int,
     for answer in answers:
         question = by_id.get(answer.question)
         if question is None:
-            problems.append(f"Question {answer.question} is not part of this game.")
+            problems.append(gettext("Question %(id)s is not part of this game.") % {"id": answer.question})
             continue
         if answer.question in given:
-            problems.append(f"Question {answer.question} is answered more than once.")
+            problems.append(gettext("Question %(id)s is answered more than once.") % {"id": answer.question})
             continue
         if question.kind == Question.Kind.NUMBER:
             if answer.value is None or answer.choices is not None:
-                problems.append(f"Question {answer.question} needs a number in `value`, not choices.")
+                problems.append(
+                    gettext("Question %(id)s needs a number in `value`, not choices.") % {"id": answer.question}
+                )
             elif not math.isfinite(answer.value):
-                problems.append(f"Question {answer.question}: the value must be a finite number.")
+                problems.append(
+                    gettext("Question %(id)s: the value must be a finite number.") % {"id": answer.question}
+                )
         else:
             if answer.choices is None or answer.value is not None:
-                problems.append(f"Question {answer.question} needs a list of choice ids in `choices`.")
+                problems.append(
+                    gettext("Question %(id)s needs a list of choice ids in `choices`.") % {"id": answer.question}
+                )
             else:
                 valid = {c.pk for c in question.choices.all()}
                 foreign = [c for c in answer.choices if c not in valid]
                 if foreign:
-                    problems.append(f"Question {answer.question}: choices {foreign} do not belong to it.")
+                    problems.append(
+                        gettext("Question %(id)s: choices %(choices)s do not belong to it.")
+                        % {"id": answer.question, "choices": foreign}
+                    )
                 if len(set(answer.choices)) != len(answer.choices):
-                    problems.append(f"Question {answer.question}: a choice is listed twice.")
+                    problems.append(gettext("Question %(id)s: a choice is listed twice.") % {"id": answer.question})
         given[answer.question] = answer
     if problems:
         raise InvalidAnswers(" ".join(problems))

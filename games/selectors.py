@@ -61,6 +61,11 @@ def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
     return result
 
 
+def link_candidates() -> list[Game]:
+    """Published games with what another app needs to point at one (FinBot's related links)."""
+    return list(Game.objects.filter(is_published=True).only("slug", "title", "description", "category", "type"))
+
+
 def minigames() -> QuerySet[Game]:
     return Game.objects.filter(is_published=True, type=Game.Type.MINIGAME).order_by("title")
 
@@ -100,27 +105,31 @@ def next_quest(*, user: User) -> StoryStep | None:
     return next((step for step in storyline_for(user=user) if step.state == AVAILABLE), None)
 
 
+def _questions_with_choices() -> QuerySet[Question]:
+    return Question.objects.prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position", "id")))
+
+
 def playable_game(*, lookup: dict) -> Game:
     """A published game with its questions and choices loaded (raises Game.DoesNotExist)."""
-    questions = Question.objects.prefetch_related(
-        Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
-    )
     return (
         Game.objects.filter(is_published=True)
         .select_related("quest_step")
-        .prefetch_related(Prefetch("questions", queryset=questions))
+        .prefetch_related(Prefetch("questions", queryset=_questions_with_choices()))
         .get(**lookup)
     )
 
 
-def user_game(*, user: User, game: Game) -> UserGame | None:
-    return UserGame.objects.filter(user=user, game=game).first()
+def questions_of(game: Game) -> list[Question]:
+    """The game's questions with their choices: two queries, or none when already loaded."""
+    if "questions" in getattr(game, "_prefetched_objects_cache", {}):
+        return list(game.questions.all())
+    return list(_questions_with_choices().filter(game=game))
 
 
 def export_data(user: User) -> dict:
     """The games part of the learner's data export."""
     return {
-        "games": [
+        "progress": [
             {"game": slug, "completed_at": done, "best_score": best, "attempts": count}
             for slug, done, best, count in UserGame.objects.filter(user=user).values_list(
                 "game__slug", "completed_at", "best_score", "attempts_count"

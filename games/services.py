@@ -6,29 +6,32 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework import status
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from raiplay.exceptions import DomainError
-from raiplay.rewards import Rewards, from_responses
+from core import events
+from core.errors import DomainError, Forbidden, NotFound
+from core.rewards import Rewards
 
 from . import scoring, selectors
 from .models import Attempt, Game, UserGame
-from .signals import game_completed
+from .signals import GameCompleted
 
 
-class GameLocked(DomainError):
-    http_status = status.HTTP_403_FORBIDDEN
-    default_message = "This quest is locked: finish the previous quest first."
+class GameLocked(Forbidden):
+    default_message = gettext_lazy("This quest is locked: finish the previous quest first.")
 
 
 class WrongScoring(DomainError):
-    default_message = "This game is not played that way."
+    default_message = gettext_lazy("This game is not played that way.")
 
 
-class AttemptNotFound(DomainError):
-    http_status = status.HTTP_404_NOT_FOUND
-    default_message = "No such attempt for this game."
+class AttemptNotFound(NotFound):
+    default_message = gettext_lazy("No such attempt for this game.")
+
+
+class AttemptFinished(DomainError):
+    default_message = gettext_lazy("This attempt is already completed.")
 
 
 @dataclass
@@ -61,10 +64,11 @@ def _record_result(*, user: User, game: Game, progress: UserGame, attempt: Attem
     if first_time:
         changes["completed_at"] = attempt.finished_at
     UserGame.objects.filter(pk=progress.pk).update(**changes)
-    rewards = Rewards()
     if attempt.passed:
-        responses = game_completed.send(sender=Game, user=user, game=game, attempt=attempt, first_time=first_time)
-        rewards = from_responses(responses)
+        event = GameCompleted.of(user=user, game=game, attempt=attempt, first_time=first_time)
+        rewards = events.deliver(event)
+    else:
+        rewards = events.standing(user)
     return AttemptResult(attempt=attempt, first_time=first_time, rewards=rewards)
 
 
@@ -72,10 +76,10 @@ def _record_result(*, user: User, game: Game, progress: UserGame, attempt: Attem
 def submit_attempt(*, user: User, game: Game, answers: list[scoring.Answer]) -> AttemptResult:
     """Score one play on the server, store it, and announce a pass (the first one earns rewards)."""
     if game.scoring != Game.Scoring.SERVER:
-        raise WrongScoring("This mini-game is scored by the app: use start and complete.")
+        raise WrongScoring(gettext_lazy("This mini-game is scored by the app: use start and complete."))
     ensure_unlocked(user=user, game=game)
     progress = _lock_progress(user, game)
-    questions = list(game.questions.all())
+    questions = selectors.questions_of(game)
     result = scoring.score(questions, answers)  # raises InvalidAnswers -> 400, nothing stored
     now = timezone.now()
     attempt = Attempt.objects.create(
@@ -101,7 +105,7 @@ def _answer_json(answer: scoring.Answer) -> dict:
 def start_attempt(*, user: User, game: Game) -> Attempt:
     """Open a play of a client-scored mini-game; its clock starts now."""
     if game.scoring != Game.Scoring.CLIENT:
-        raise WrongScoring("This game is scored on the server: post its answers to attempts.")
+        raise WrongScoring(gettext_lazy("This game is scored on the server: post its answers to attempts."))
     ensure_unlocked(user=user, game=game)
     return Attempt.objects.create(user=user, game=game)
 
@@ -110,16 +114,19 @@ def start_attempt(*, user: User, game: Game) -> Attempt:
 def complete_attempt(*, user: User, game: Game, attempt_id: int, score: int) -> AttemptResult:
     """Close a client-scored play with the score the app reports, once, and not too soon."""
     if game.scoring != Game.Scoring.CLIENT:
-        raise WrongScoring("This game is scored on the server: post its answers to attempts.")
+        raise WrongScoring(gettext_lazy("This game is scored on the server: post its answers to attempts."))
     progress = _lock_progress(user, game)
     attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user, game=game).first()
     if attempt is None:
         raise AttemptNotFound()
     if attempt.finished_at is not None:
-        raise DomainError("This attempt is already completed.")
+        raise AttemptFinished()
     now = timezone.now()
     if now - attempt.started_at < timedelta(seconds=game.min_play_seconds):
-        raise DomainError(f"Too quick: this game takes at least {game.min_play_seconds} seconds to play.")
+        raise DomainError(
+            gettext_lazy("Too quick: this game takes at least %(seconds)s seconds to play."),
+            seconds=game.min_play_seconds,
+        )
     attempt.score = score
     attempt.passed = score >= game.pass_score
     attempt.finished_at = now

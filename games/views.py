@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404
@@ -66,9 +68,8 @@ def play(request, slug):
         except scoring.InvalidAnswers as error:
             form.add_error(None, error.message)
         else:
-            request.user.refresh_from_db(fields=["level"])
-            rewards = result.rewards.as_dict(level=request.user.level)
-            rewards["streak"] = result.rewards.streak
+            # The whole value, streak included, for the results page to show.
+            rewards = dataclasses.asdict(result.rewards)
             request.session[SESSION_REWARDS] = {"attempt": result.attempt.pk, "rewards": rewards}
             return redirect("game-results", slug=game.slug, attempt_id=result.attempt.pk)
     status = 400 if form.errors else 200

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
+    "core",
     "accounts",
     "games",
     "videos",
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "raiplay.middleware.ForwardedForMiddleware",
+    "core.middleware.ForwardedForMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -189,7 +190,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "raiplay.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.handlers.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {
@@ -217,7 +218,7 @@ CORS_URLS_REGEX = r"^/api/.*$"
 
 # Rate limits: per IP and per account, in the shared cache.
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "raiplay.exceptions.ratelimited_page"
+RATELIMIT_VIEW = "core.handlers.ratelimited_page"
 RATELIMIT_IP_META_KEY = "REMOTE_ADDR"  # ForwardedForMiddleware rewrites it behind nginx
 RATELIMIT_FAIL_OPEN = True  # a Redis outage must not lock every learner out
 AUTH_RATE = env("AUTH_RATE", default="10/m")

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from achievements import services as rewards
+from achievements import selectors as rewards
 from games import selectors as games
 
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from raiplay.readonly_admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import selectors
 from .models import SavedVideo, Video, VideoLike, VideoView

@@ -1,4 +1,4 @@
-"""Videos in content files (see raiplay.content).
+"""Videos in content files (see core.content).
 
 `url` and `thumbnail` are addresses; `file` and `thumbnail_file` name files already in
 the media storage (uploaded in the admin), so an export imports back unchanged.
@@ -6,7 +6,7 @@ the media storage (uploaded in the admin), so an export imports back unchanged.
 
 from django.db.models.fields.files import FieldFile
 
-from raiplay.content import ContentKind, Problems, item_label
+from core.content import ContentKind, Problems, item_label
 
 from .models import Video
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from games.models import Category
+from core.categories import Category
 
 VIDEO_EXTENSIONS = ["mp4", "webm", "ogv", "m4v", "mov"]
 # No SVG: an uploaded SVG served from our own origin could carry script.

@@ -90,6 +90,11 @@ def saved_for(*, user: User) -> QuerySet[Video]:
     return with_state(videos, user=user)
 
 
+def link_candidates() -> list[Video]:
+    """Published videos with what another app needs to point at one (FinBot's related links)."""
+    return list(Video.objects.filter(is_published=True).only("slug", "title", "description", "tags", "category"))
+
+
 def published_video(*, pk=None, slug=None) -> Video:
     """One published video (raises Video.DoesNotExist)."""
     lookup = {"pk": pk} if pk is not None else {"slug": slug}

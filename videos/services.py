@@ -6,14 +6,15 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework import status
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from raiplay.exceptions import DomainError
-from raiplay.rewards import Rewards, from_responses
+from core import events
+from core.errors import DomainError, NotFound
+from core.rewards import Rewards
 
 from .models import SavedVideo, Video, VideoLike, VideoView
-from .signals import video_watched
+from .signals import VideoWatched
 
 MAX_POSITION_SECONDS = 24 * 60 * 60
 WATCHED_SHARE = 0.9  # of the duration: the video counts as watched from here
@@ -21,12 +22,11 @@ MIN_WATCH_SHARE = 0.5  # of the duration, in wall-clock time since the first pro
 
 
 class InvalidPosition(DomainError):
-    default_message = "position_seconds must be a number of seconds within the video."
+    default_message = gettext_lazy("position_seconds must be a number of seconds within the video.")
 
 
-class VideoUnavailable(DomainError):
-    http_status = status.HTTP_404_NOT_FOUND
-    default_message = "No such video."
+class VideoUnavailable(NotFound):
+    default_message = gettext_lazy("No such video.")
 
 
 def _ensure_published(video: Video) -> None:
@@ -82,14 +82,16 @@ def _get_or_create(model, **fields):
 def check_position(*, video: Video, position_seconds) -> float:
     """The reported position as seconds, or InvalidPosition: negative, not a number, or absurd."""
     if isinstance(position_seconds, bool) or not isinstance(position_seconds, int | float):
-        raise InvalidPosition("position_seconds must be a number of seconds.")
+        raise InvalidPosition(gettext_lazy("position_seconds must be a number of seconds."))
     position = float(position_seconds)
     if not math.isfinite(position) or position < 0:
-        raise InvalidPosition("position_seconds cannot be negative.")
+        raise InvalidPosition(gettext_lazy("position_seconds cannot be negative."))
     limit = min(2 * video.duration_seconds, MAX_POSITION_SECONDS)
     if position > limit:
         raise InvalidPosition(
-            f"position_seconds {position:g} is past the end of this {video.duration_seconds}-second video."
+            gettext_lazy("position_seconds %(position)s is past the end of this %(duration)s-second video."),
+            position=f"{position:g}",
+            duration=video.duration_seconds,
         )
     return position
 
@@ -112,13 +114,13 @@ def record_progress(*, user: User, video: Video, position_seconds: float) -> Pro
         view.position_seconds = changes["position_seconds"] = position
     if view.completed_at is not None:
         VideoView.objects.filter(pk=view.pk).update(**changes)
-        return Progress(view=view, watched=True, first_time=False, rewards=Rewards())
+        return Progress(view=view, watched=True, first_time=False, rewards=events.standing(user))
     reached_end = view.position_seconds >= video.duration_seconds * WATCHED_SHARE
     watched_long_enough = now - view.first_seen_at >= timedelta(seconds=video.duration_seconds * MIN_WATCH_SHARE)
     if not (reached_end and watched_long_enough):
         VideoView.objects.filter(pk=view.pk).update(**changes)
-        return Progress(view=view, watched=False, first_time=False, rewards=Rewards())
+        return Progress(view=view, watched=False, first_time=False, rewards=events.standing(user))
     view.completed_at = changes["completed_at"] = now
     VideoView.objects.filter(pk=view.pk).update(**changes)
-    rewards = from_responses(video_watched.send(sender=Video, user=user, video=video))
+    rewards = events.deliver(VideoWatched.of(user=user, video=video))
     return Progress(view=view, watched=True, first_time=True, rewards=rewards)

@@ -1,5 +1,27 @@
-from django.dispatch import Signal
+"""The events the videos app sends: a video first counting as watched."""
 
-# Sent by videos.services inside the progress transaction, once per learner and video,
-# when the video first counts as watched. Args: user, video. Receivers may return Rewards.
-video_watched = Signal()
+from dataclasses import dataclass
+
+from core import metrics
+from core.events import Event
+
+from .models import Video
+
+
+@dataclass(frozen=True, kw_only=True)
+class VideoWatched(Event):
+    """Sent once per learner and video, inside the progress report that made it count."""
+
+    video: Video
+
+    @classmethod
+    def of(cls, *, user, video: Video) -> "VideoWatched":
+        return cls(
+            user=user,
+            source=video,
+            key=f"{user.pk}:video:{video.pk}",
+            reason="video",
+            xp=video.xp_reward,
+            increments={metrics.VIDEOS_WATCHED: 1},
+            video=video,
+        )

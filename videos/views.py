@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from games.models import Category
-from raiplay.exceptions import DomainError
+from core.categories import Category
+from core.errors import DomainError
 
 from . import selectors, services
 from .models import Video

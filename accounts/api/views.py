@@ -9,7 +9,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from raiplay.ratelimits import enforce
+from core.ratelimits import enforce
 
 from .. import google, services
 from ..models import User

@@ -4,7 +4,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from raiplay.middleware import ForwardedForMiddleware
+from core.middleware import ForwardedForMiddleware
 
 
 def seen_address(**meta) -> str:

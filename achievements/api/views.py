@@ -69,7 +69,7 @@ def achievements(request):
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def daily_quests(request):
-    quests = services.todays_daily_quests(user=request.user)
+    quests = selectors.todays_daily_quests(user=request.user)
     return Response(s.DailyQuestSerializer(quests, many=True).data)
 
 

@@ -45,7 +45,7 @@ def text(response) -> str:
         "/admin/achievements/redemption/",
         "/admin/achievements/ledgerentry/",
         "/admin/achievements/ledgerentry/adjust/",
-        "/admin/achievements/insights/",
+        "/admin/raiplay/insights/",
     ],
 )
 def test_admin_screens_open_for_a_superuser(admin_client, path):
@@ -208,7 +208,7 @@ def test_only_someone_allowed_to_add_entries_may_adjust(client):
 
 def test_the_admin_index_links_to_the_insights_dashboard(admin_client):
     page = text(admin_client.get("/admin/"))
-    assert 'href="/admin/achievements/insights/"' in page
+    assert 'href="/admin/raiplay/insights/"' in page
     assert "Insights dashboard" in page
 
 
@@ -223,7 +223,7 @@ def test_insights_count_learners_active_learners_and_game_results(admin_client):
     LedgerEntry.objects.filter(user=idle).update(created_at="2020-01-01T00:00:00Z")
 
     overview = insights.overview()
-    page = text(admin_client.get("/admin/achievements/insights/"))
+    page = text(admin_client.get("/admin/raiplay/insights/"))
 
     assert overview.learners == 2  # active learners' accounts; the staff viewer and the deactivated are not counted
     assert overview.active_learners == 1
@@ -242,12 +242,12 @@ def test_insights_count_learners_active_learners_and_game_results(admin_client):
 
 
 def test_insights_show_top_videos_most_completed_first(admin_client):
-    assert "No video has been watched yet." in text(admin_client.get("/admin/achievements/insights/"))
+    assert "No video has been watched yet." in text(admin_client.get("/admin/raiplay/insights/"))
     popular, started = VideoFactory(title="Popular clip"), VideoFactory(title="Started clip")
     for _ in range(2):
         VideoViewFactory(video=popular, completed_at=timezone.now())
     VideoViewFactory(video=started)
-    page = text(admin_client.get("/admin/achievements/insights/"))
+    page = text(admin_client.get("/admin/raiplay/insights/"))
     assert [(row.title, row.views, row.completions) for row in insights.video_rows()] == [
         ("Popular clip", 2, 2),
         ("Started clip", 1, 0),
@@ -260,12 +260,12 @@ def test_insights_query_count_is_flat_as_games_grow(admin_client, django_assert_
         for _ in range(batch):
             make_game(single=1)
         with django_assert_max_num_queries(14):
-            assert admin_client.get("/admin/achievements/insights/").status_code == 200
+            assert admin_client.get("/admin/raiplay/insights/").status_code == 200
 
 
 def test_a_staff_member_without_rights_still_cannot_change_content_through_the_dashboard(client):
     client.force_login(UserFactory(is_staff=True))
-    assert client.get("/admin/achievements/insights/").status_code == 200
+    assert client.get("/admin/raiplay/insights/").status_code == 200
     assert client.get("/admin/achievements/shopitem/").status_code == 403
     assert admin_client_cannot_write(client)
 

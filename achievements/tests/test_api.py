@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from achievements import metrics, services
-from achievements.models import Reason, UserAchievement
+from achievements import services
+from achievements.models import DailyQuest, Reason, UserAchievement
 from conftest import client_for
+from core import metrics
+from core.events import Event
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory
 from .reward_helpers import boards_fixture, earn  # noqa: F401
@@ -22,8 +24,9 @@ pytestmark = pytest.mark.django_db
 def play(user, *, xp=10, games=1, category="budgeting"):
     """What a first pass of a game does to the reward layer (as games' signal receiver calls it)."""
     return services.record_activity(
-        user=user,
-        activity=services.Activity(
+        event=Event(
+            user=user,
+            source=None,
             key=f"test-game:{uuid.uuid4().hex}",
             reason=Reason.GAME,
             xp=xp,
@@ -133,11 +136,15 @@ def test_daily_quests_returns_three_with_progress(learner, auth_api):
         DailyQuestTemplateFactory(slug=slug, metric="games_completed", target=2, xp_reward=15, coin_reward=5)
 
     before = auth_api.get("/api/v1/quests/daily").json()
+    written_by_the_read = DailyQuest.objects.count()
     play(learner)
     after = auth_api.get("/api/v1/quests/daily").json()
 
     assert len(before) == 3
-    assert [q["id"] for q in after] == [q["id"] for q in before]  # the same three all day
+    assert written_by_the_read == 0  # a read writes nothing: the first activity creates them
+    assert [q["id"] for q in before] == [None, None, None]
+    assert [q["slug"] for q in after] == [q["slug"] for q in before]  # the same three all day
+    assert all(isinstance(q["id"], int) for q in after)
     assert all(q["progress"] == 0 and q["completed"] is False for q in before)
     assert all(q["progress"] == 1 and q["target"] == 2 and q["completed"] is False for q in after)
     assert set(after[0]) == {

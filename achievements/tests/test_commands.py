@@ -7,8 +7,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.tests.factories import UserFactory
-from achievements import metrics, selectors, services
+from achievements import selectors, services
 from achievements.models import LedgerEntry, Reason, UserAchievement
+from core import metrics
+from core.events import Event
 
 from .factories import AchievementFactory
 from .reward_helpers import boards_fixture  # noqa: F401
@@ -18,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def play(user, *, games=1, category="budgeting"):
     services.record_activity(
-        user=user,
-        activity=services.Activity(
+        event=Event(
+            user=user,
+            source=None,
             key=f"cmd-game:{uuid.uuid4().hex}",
             reason=Reason.GAME,
             xp=10,

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from accounts.tests.factories import UserFactory
-from achievements import metrics, services
+from achievements import services
 from achievements.models import DailyQuest, Reason
 from conftest import client_for
+from core import metrics
+from core.events import Event
 
 from .factories import DailyQuestTemplateFactory
 from .reward_helpers import boards_fixture, clock_fixture  # noqa: F401
@@ -26,9 +28,13 @@ def templates(db):
 
 def play(user):
     return services.record_activity(
-        user=user,
-        activity=services.Activity(
-            key=f"tz-game:{uuid.uuid4().hex}", reason=Reason.GAME, xp=10, increments={metrics.GAMES_COMPLETED: 1}
+        event=Event(
+            user=user,
+            source=None,
+            key=f"tz-game:{uuid.uuid4().hex}",
+            reason=Reason.GAME,
+            xp=10,
+            increments={metrics.GAMES_COMPLETED: 1},
         ),
     )
 

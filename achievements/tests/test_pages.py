@@ -11,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from achievements import metrics, services
+from achievements import selectors, services
 from achievements.models import LedgerEntry, Reason, Redemption, ShopItem
-from raiplay.rewards import Rewards
+from core import metrics
+from core.events import Event
+from core.rewards import Rewards
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory, ShopItemFactory
 from .reward_helpers import boards_fixture, clock_fixture, earn  # noqa: F401
@@ -29,9 +31,13 @@ def signed_in(client, learner):
 
 def play(user, *, xp=10, games=1):
     return services.record_activity(
-        user=user,
-        activity=services.Activity(
-            key=f"page-game:{uuid.uuid4().hex}", reason=Reason.GAME, xp=xp, increments={metrics.GAMES_COMPLETED: games}
+        event=Event(
+            user=user,
+            source=None,
+            key=f"page-game:{uuid.uuid4().hex}",
+            reason=Reason.GAME,
+            xp=xp,
+            increments={metrics.GAMES_COMPLETED: games},
         ),
     )
 
@@ -386,7 +392,7 @@ def test_daily_quests_include_shows_each_quest_with_its_progress(learner):
     for slug in ("a", "b", "c"):
         DailyQuestTemplateFactory(slug=slug, title=f"Quest {slug}", metric="games_completed", target=2)
     play(learner)
-    quests = services.todays_daily_quests(user=learner)
+    quests = selectors.todays_daily_quests(user=learner)
 
     html = re.sub(r"\s+", " ", render_to_string("achievements/_daily_quests.html", {"daily_quests": quests}))
 
@@ -403,7 +409,7 @@ def test_daily_quests_include_marks_completed_ones_and_handles_none(learner):
         r"\s+",
         " ",
         render_to_string(
-            "achievements/_daily_quests.html", {"daily_quests": services.todays_daily_quests(user=learner)}
+            "achievements/_daily_quests.html", {"daily_quests": selectors.todays_daily_quests(user=learner)}
         ),
     )
     empty = render_to_string("achievements/_daily_quests.html", {"daily_quests": []})
@@ -414,8 +420,14 @@ def test_daily_quests_include_marks_completed_ones_and_handles_none(learner):
 
 def test_rewards_banner_include_renders_the_api_rewards_shape():
     rewards = Rewards(
-        xp=120, coins=15, level=3, level_up=True, achievements=[{"slug": "s", "title": "Saver"}], daily_quests=[4, 5]
-    ).as_dict(level=3)
+        xp=120,
+        coins=15,
+        level=3,
+        streak=2,
+        level_up=True,
+        achievements=[{"slug": "s", "title": "Saver"}],
+        daily_quests=[4, 5],
+    ).as_dict()
 
     html = re.sub(r"\s+", " ", render_to_string("achievements/_rewards_banner.html", {"rewards": rewards}))
 
@@ -428,6 +440,6 @@ def test_rewards_banner_include_renders_the_api_rewards_shape():
 
 
 def test_rewards_banner_include_is_empty_when_nothing_was_earned():
-    nothing = Rewards().as_dict(level=1)
+    nothing = Rewards(level=1, streak=0).as_dict()
     assert render_to_string("achievements/_rewards_banner.html", {"rewards": nothing}).strip() == ""
     assert render_to_string("achievements/_rewards_banner.html", {}).strip() == ""

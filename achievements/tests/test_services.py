@@ -7,12 +7,13 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from achievements import metrics, selectors, services
+from achievements import selectors, services
 from achievements.models import DailyQuest, LedgerEntry, Reason, UserAchievement, UserStat
 from achievements.services import InsufficientCoins, grant
+from core import metrics
+from core.errors import DomainError
 from games.services import submit_attempt
 from games.tests.factories import QuestFactory, correct_answers, make_game, wrong_answers
-from raiplay.exceptions import DomainError
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory
 
@@ -237,11 +238,21 @@ def test_achievements_for_an_anonymous_visitor_show_no_progress():
 
 def test_three_daily_quests_per_learner_per_day_the_same_on_every_call(learner):
     DailyQuestTemplateFactory.create_batch(8)
-    first = services.todays_daily_quests(user=learner)
-    second = services.todays_daily_quests(user=learner)
+    first = selectors.todays_daily_quests(user=learner)
+    second = selectors.todays_daily_quests(user=learner)
     assert len(first) == 3
-    assert [q.pk for q in first] == [q.pk for q in second]
-    assert DailyQuest.objects.filter(user=learner).count() == 3
+    assert [q.template_id for q in first] == [q.template_id for q in second]
+    assert not DailyQuest.objects.filter(user=learner).exists()  # reading writes nothing
+
+
+def test_the_first_activity_of_the_day_creates_the_quests_the_learner_was_shown(learner):
+    DailyQuestTemplateFactory.create_batch(8)
+    shown = [q.template_id for q in selectors.todays_daily_quests(user=learner)]
+
+    created = services.ensure_daily_quests(user=learner, day=selectors.today_for(learner))
+
+    assert sorted(q.template_id for q in created) == sorted(shown)
+    assert [q.template_id for q in selectors.todays_daily_quests(user=learner)] == shown
 
 
 def test_daily_choice_is_deterministic_and_varies_across_learners_and_days():
@@ -260,7 +271,7 @@ def test_daily_choice_is_deterministic_and_varies_across_learners_and_days():
 def test_inactive_templates_are_never_chosen(learner):
     DailyQuestTemplateFactory.create_batch(3, active=False)
     active = DailyQuestTemplateFactory.create_batch(3)
-    assert {q.template for q in services.todays_daily_quests(user=learner)} == set(active)
+    assert {q.template for q in selectors.todays_daily_quests(user=learner)} == set(active)
 
 
 def test_daily_quest_progresses_with_events_and_completes_once_with_its_reward(learner):

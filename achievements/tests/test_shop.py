@@ -84,7 +84,7 @@ def test_out_of_stock_is_409_and_nothing_changes(learner):
     response = client_for(learner).post(redeem_url(item))
 
     assert response.status_code == 409
-    assert response.json() == {"detail": "This item is out of stock."}
+    assert response.json() == {"detail": f"Sorry, “{item.name}” is sold out."}
     learner.refresh_from_db()
     assert learner.coins == 500
     assert not Redemption.objects.exists()

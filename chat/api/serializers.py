@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from raiplay.rewards import RewardsSerializer
+from core.rewards import RewardsSerializer
 
 from ..models import Conversation, Message
 from ..safety import MAX_MESSAGE_LENGTH

@@ -10,7 +10,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from raiplay.ratelimits import enforce
+from core.handlers import status_for
+from core.ratelimits import enforce
 
 from .. import selectors, services
 from . import serializers as s
@@ -39,8 +40,6 @@ def start_question(request) -> services.Question:
 
 
 def answer_payload(answer: services.Answer) -> dict:
-    user = answer.question.user
-    user.refresh_from_db(fields=["level"])
     return {
         "conversation_id": answer.conversation.pk,
         "message_id": answer.reply.pk,
@@ -49,7 +48,7 @@ def answer_payload(answer: services.Answer) -> dict:
         "conversation_title": answer.conversation.title,
         "suggestions": answer.reply.suggestions,
         "links": answer.reply.links,
-        "rewards": answer.question.rewards.as_dict(level=user.level),
+        "rewards": answer.question.rewards.as_dict(),
     }
 
 
@@ -80,7 +79,7 @@ def event_stream(question: services.Question) -> Iterator[str]:
         elif event.kind == "done":
             yield sse(answer_payload(event.answer), "done")
         else:
-            yield sse({"detail": event.error.message, "status": event.error.http_status}, "error")
+            yield sse({"detail": event.error.message, "status": status_for(event.error)}, "error")
 
 
 class ChatStreamView(APIView):

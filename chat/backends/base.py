@@ -4,7 +4,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from raiplay.exceptions import DomainError
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import UpstreamFailed, UpstreamTimeout
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,12 @@ class Reply:
     tokens: int = 0
 
 
-class ChatUnavailable(DomainError):
-    http_status = 502
-    default_message = "FinBot could not get an answer right now. Your message is saved — please try again soon."
+class ChatUnavailable(UpstreamFailed):
+    default_message = _("FinBot could not get an answer right now. Your message is saved — please try again soon.")
 
 
-class ChatTimeout(DomainError):
-    http_status = 504
-    default_message = "FinBot took too long to answer. Your message is saved — please try again."
+class ChatTimeout(UpstreamTimeout):
+    default_message = _("FinBot took too long to answer. Your message is saved — please try again.")
 
 
 class Backend(Protocol):

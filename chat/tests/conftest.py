@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from raiplay.content import import_content
+from core.content import import_content
 
 KNOWLEDGE_FILE = Path(settings.BASE_DIR) / "content" / "demo" / "knowledge.json"
 

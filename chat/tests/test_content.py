@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from accounts.tests.factories import UserFactory
 from chat.models import KnowledgeArticle
-from raiplay.content import ContentError, export_content, import_content
+from core.content import ContentError, export_content, import_content
 
 from .conftest import KNOWLEDGE_FILE
 from .factories import KnowledgeArticleFactory, MessageFactory

@@ -127,10 +127,3 @@ class StartOutput(serializers.Serializer):
 class CompleteInput(serializers.Serializer):
     attempt_id = serializers.IntegerField()
     score = serializers.IntegerField(min_value=0, max_value=100)
-
-
-class StoryStepSerializer(serializers.Serializer):
-    position = serializers.IntegerField()
-    state = serializers.CharField(allow_null=True)
-    best_score = serializers.IntegerField(allow_null=True)
-    game = GameSerializer()

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from raiplay.rewards import Rewards, RewardsSerializer
+from core.rewards import RewardsSerializer
 
 from .. import selectors, services
 from ..models import Game
@@ -24,16 +24,14 @@ AttemptOutput = inline_serializer(
 )
 
 
-def attempt_response(result: services.AttemptResult, user) -> dict:
-    rewards: Rewards = result.rewards
-    user.refresh_from_db(fields=["level"])
+def attempt_response(result: services.AttemptResult) -> dict:
     return {
         "attempt_id": result.attempt.pk,
         "score": result.attempt.score,
         "passed": result.attempt.passed,
         "first_time": result.first_time,
         "results": s.QuestionResultSerializer(result.score.results if result.score else [], many=True).data,
-        "rewards": rewards.as_dict(level=user.level),
+        "rewards": result.rewards.as_dict(),
     }
 
 
@@ -100,7 +98,7 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         data = s.AttemptInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.submit_attempt(user=request.user, game=game, answers=data.validated_data["answers"])
-        return Response(attempt_response(result, request.user), status=status.HTTP_201_CREATED)
+        return Response(attempt_response(result), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: s.StartOutput})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -115,4 +113,4 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         data = s.CompleteInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.complete_attempt(user=request.user, game=game, **data.validated_data)
-        return Response(attempt_response(result, request.user))
+        return Response(attempt_response(result))

@@ -8,9 +8,9 @@ from django.db import connection
 
 from achievements.models import LedgerEntry, Reason, UserAchievement
 from achievements.tests.factories import AchievementFactory, DailyQuestTemplateFactory
+from core.errors import DomainError
 from games.models import Attempt, UserGame
 from games.services import complete_attempt, start_attempt, submit_attempt
-from raiplay.exceptions import DomainError
 
 from .factories import ClientGameFactory, correct_answers, make_game, wrong_answers
 

@@ -8,8 +8,8 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from core.content import import_content
 from games.models import Attempt, Game
-from raiplay.content import import_content
 
 
 def quest(slug: str, position: int, xp: int = 100) -> dict:

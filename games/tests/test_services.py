@@ -4,6 +4,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from achievements.models import LedgerEntry, Reason
+from core.errors import DomainError
 from games import selectors
 from games.models import Attempt, Game, QuestStep, UserGame
 from games.scoring import Answer, InvalidAnswers
@@ -15,7 +16,6 @@ from games.services import (
     start_attempt,
     submit_attempt,
 )
-from raiplay.exceptions import DomainError
 
 from .factories import (
     ClientGameFactory,

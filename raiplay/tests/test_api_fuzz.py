@@ -9,7 +9,7 @@ from schemathesis.checks import not_a_server_error
 
 from accounts.tests.factories import UserFactory
 from accounts.tokens import token_pair
-from raiplay.content import import_content
+from core.content import import_content
 
 # Streams and the Google exchange talk to the outside; health's 503 is its contract.
 SKIPPED = ("/api/v1/chat/stream", "/api/v1/auth/google", "/api/v1/health/")

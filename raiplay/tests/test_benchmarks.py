@@ -6,11 +6,11 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from achievements import leaderboards
 from achievements.models import LedgerEntry, UserStat
+from core.content import import_content
 from games import selectors as game_selectors
 from games import services as game_services
 from games.models import Game
 from games.scoring import Answer
-from raiplay.content import import_content
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 

@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from accounts.models import User
 from achievements.leaderboards import board
 from achievements.models import Achievement, DailyQuestTemplate, LedgerEntry, ShopItem
+from core.content import ContentError, export_content, import_content
 from games.models import Choice, Game, Question, QuestStep
 from games.tests.factories import QuestFactory
-from raiplay.content import ContentError, export_content, import_content
 
 pytestmark = pytest.mark.django_db
 

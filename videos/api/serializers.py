@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from games.models import Category
-from raiplay.rewards import RewardsSerializer
+from core.categories import Category
+from core.rewards import RewardsSerializer
 
 from ..models import Video
 from ..services import MAX_POSITION_SECONDS

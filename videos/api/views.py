@@ -6,8 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from games.models import Category
-from raiplay.ratelimits import enforce
+from core.categories import Category
+from core.ratelimits import enforce
 
 from .. import selectors, services
 from ..models import Video
@@ -163,11 +163,10 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
         result = services.record_progress(
             user=request.user, video=video, position_seconds=data.validated_data["position_seconds"]
         )
-        request.user.refresh_from_db(fields=["level"])
         return Response(
             {
                 "watched": result.watched,
                 "position_seconds": result.view.position_seconds,
-                "rewards": result.rewards.as_dict(level=request.user.level),
+                "rewards": result.rewards.as_dict(),
             }
         )

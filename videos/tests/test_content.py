@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from raiplay.content import ContentError, export_content, import_content
+from core.content import ContentError, export_content, import_content
 from videos.models import Video
 
 from .factories import VideoFactory

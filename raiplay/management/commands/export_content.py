@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from raiplay.content import export_content
+from core.content import export_content
 
 
 class Command(BaseCommand):

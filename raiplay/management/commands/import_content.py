@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from raiplay.content import ContentError, import_content
+from core.content import ContentError, import_content
 
 
 class Command(BaseCommand):

@@ -1,8 +1,10 @@
 """Content files: editors' games, videos, achievements … as one JSON document.
 
-Each app describes its kinds with a `ContentKind` (in its `content.py`); `KINDS` below is
-the order they are imported in. Importing validates the whole file first and writes it
-in one transaction, so a file with any error changes nothing.
+Each app describes its kinds with a `ContentKind` (in its `content.py`) and registers them
+in its `AppConfig.ready()`; they are imported in the order they were registered (the order
+of INSTALLED_APPS, so games come before the achievements that name them). Importing
+validates the whole file first and writes it in one transaction, so a file with any error
+changes nothing.
 """
 
 from collections import Counter
@@ -129,14 +131,18 @@ class ContentKind:
         return [i["slug"] for i in items if isinstance(i, dict) and isinstance(i.get("slug"), str)]
 
 
-def kinds() -> list[ContentKind]:
-    """Every kind, in import order (imported lazily: apps register their models first)."""
-    from achievements.content import KINDS as reward_kinds
-    from chat.content import KINDS as chat_kinds
-    from games.content import KINDS as game_kinds
-    from videos.content import KINDS as video_kinds
+_registry: dict[str, ContentKind] = {}
 
-    return [*game_kinds, *video_kinds, *reward_kinds, *chat_kinds]
+
+def register(*kinds: ContentKind) -> None:
+    """Add an app's kinds (from its `ready()`); registering a key again replaces it."""
+    for kind in kinds:
+        _registry[kind.key] = kind
+
+
+def kinds() -> list[ContentKind]:
+    """Every registered kind, in import order."""
+    return list(_registry.values())
 
 
 def import_content(document, *, progress=None) -> dict[str, Counter]:

@@ -1,4 +1,4 @@
-"""One place where domain errors become HTTP answers."""
+"""The one place where domain errors become HTTP answers, for the API and for pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
@@ -12,27 +12,38 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import errors
+
 RATE_LIMITED_MESSAGE = gettext_noop("Too many requests. Please wait a minute and try again.")
 
+# Most specific first: a subclass of Conflict is a 409 even if it also names another kind.
+STATUS_BY_KIND: dict[type[errors.DomainError], int] = {
+    errors.NotAuthenticated: status.HTTP_401_UNAUTHORIZED,
+    errors.Forbidden: status.HTTP_403_FORBIDDEN,
+    errors.NotFound: status.HTTP_404_NOT_FOUND,
+    errors.Conflict: status.HTTP_409_CONFLICT,
+    errors.UpstreamFailed: status.HTTP_502_BAD_GATEWAY,
+    errors.Unavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+    errors.UpstreamTimeout: status.HTTP_504_GATEWAY_TIMEOUT,
+}
 
-class DomainError(Exception):
-    """A rule of the product was broken; `http_status` says how the API answers."""
 
-    http_status = status.HTTP_400_BAD_REQUEST
-    default_message = "This action is not allowed."
-
-    def __init__(self, message: str | None = None):
-        self.message = message or self.default_message
-        super().__init__(self.message)
+def status_for(error: errors.DomainError) -> int:
+    """The HTTP status of a domain error (400 for a plain broken rule)."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_BY_KIND:
+            return STATUS_BY_KIND[kind]
+    return status.HTTP_400_BAD_REQUEST
 
 
 def exception_handler(exc, context):
     if isinstance(exc, Ratelimited):
         return Response({"detail": _(RATE_LIMITED_MESSAGE)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
-    if isinstance(exc, DomainError):
-        response = Response({"detail": exc.message}, status=exc.http_status)
+    if isinstance(exc, errors.DomainError):
+        code = status_for(exc)
+        response = Response({"detail": exc.message}, status=code)
         view = context.get("view")
-        if exc.http_status == status.HTTP_401_UNAUTHORIZED and view is not None:
+        if code == status.HTTP_401_UNAUTHORIZED and view is not None:
             # A 401 names the scheme to authenticate with, as DRF's own 401s do.
             header = view.get_authenticate_header(context["request"])
             if header:
