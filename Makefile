@@ -31,10 +31,12 @@ test: install  ## the whole suite; PostgreSQL/Redis/browser tests skip (and say 
 bench: install  ## performance benchmarks (pytest-benchmark)
 	$(PY) -m pytest -m benchmark --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,ops,rounds $(PYTEST_ARGS)
 
-lint: install
+lint: install  ## ruff, formatting, migrations, the layers of DESIGN.md (import-linter), types (mypy)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy .
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -76,3 +76,21 @@ def earn(user, xp: int = 0, *, coins: int = 0, reason: str = Reason.GAME, note: 
 
 def redis_configured() -> bool:
     return bool(django_settings.REDIS_URL)
+
+
+def play(user, *, xp=10, coins=0, games=1, category="budgeting"):
+    """What a first pass of a game delivers to the reward layer, with a fresh key each time."""
+    from core import metrics
+    from core.events import Event
+
+    return services.record_activity(
+        event=Event(
+            user=user,
+            source=None,
+            key=f"test-game:{uuid.uuid4().hex}",
+            reason=Reason.GAME,
+            xp=xp,
+            coins=coins,
+            increments={metrics.GAMES_COMPLETED: games, metrics.category_metric(category): games},
+        )
+    )

@@ -1,6 +1,5 @@
 """The reward API's contract: achievements, badges, daily quests, activity, public profiles."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,27 +11,11 @@ from accounts.tests.factories import UserFactory
 from achievements import services
 from achievements.models import DailyQuest, Reason, UserAchievement
 from conftest import client_for
-from core import metrics
-from core.events import Event
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory
-from .reward_helpers import boards_fixture, earn  # noqa: F401
+from .reward_helpers import boards_fixture, earn, play  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-def play(user, *, xp=10, games=1, category="budgeting"):
-    """What a first pass of a game does to the reward layer (as games' signal receiver calls it)."""
-    return services.record_activity(
-        event=Event(
-            user=user,
-            source=None,
-            key=f"test-game:{uuid.uuid4().hex}",
-            reason=Reason.GAME,
-            xp=xp,
-            increments={metrics.GAMES_COMPLETED: games, metrics.category_metric(category): games},
-        ),
-    )
 
 
 # ---- achievements ------------------------------------------------------------------------

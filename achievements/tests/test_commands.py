@@ -1,7 +1,6 @@
 """`manage.py award_achievements`: learners who already qualify are caught up, once."""
 
 import io
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -9,27 +8,16 @@ from django.core.management import call_command
 from accounts.tests.factories import UserFactory
 from achievements import selectors, services
 from achievements.models import LedgerEntry, Reason, UserAchievement
-from core import metrics
-from core.events import Event
 
 from .factories import AchievementFactory
 from .reward_helpers import boards_fixture  # noqa: F401
+from .reward_helpers import play as record_play
 
 pytestmark = pytest.mark.django_db
 
 
-def play(user, *, games=1, category="budgeting"):
-    services.record_activity(
-        event=Event(
-            user=user,
-            source=None,
-            key=f"cmd-game:{uuid.uuid4().hex}",
-            reason=Reason.GAME,
-            xp=10,
-            coins=2,
-            increments={metrics.GAMES_COMPLETED: games, metrics.category_metric(category): games},
-        ),
-    )
+def play(user, **kwargs):
+    record_play(user, coins=2, **kwargs)
 
 
 def award() -> str:

@@ -1,19 +1,16 @@
 """Daily quests belong to the learner's local day, not the server's (Europe/Tirane)."""
 
-import uuid
 from datetime import UTC, date, datetime
 
 import pytest
 
 from accounts.tests.factories import UserFactory
-from achievements import services
-from achievements.models import DailyQuest, Reason
+from achievements.models import DailyQuest
 from conftest import client_for
 from core import metrics
-from core.events import Event
 
 from .factories import DailyQuestTemplateFactory
-from .reward_helpers import boards_fixture, clock_fixture  # noqa: F401
+from .reward_helpers import boards_fixture, clock_fixture, play  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +21,6 @@ def templates(db):
         DailyQuestTemplateFactory(slug=f"play-{n}", metric=metrics.GAMES_COMPLETED, target=2, xp_reward=10)
         for n in range(3)
     ]
-
-
-def play(user):
-    return services.record_activity(
-        event=Event(
-            user=user,
-            source=None,
-            key=f"tz-game:{uuid.uuid4().hex}",
-            reason=Reason.GAME,
-            xp=10,
-            increments={metrics.GAMES_COMPLETED: 1},
-        ),
-    )
 
 
 def test_the_quest_date_is_the_learners_local_date(clock, templates):

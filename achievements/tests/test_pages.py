@@ -1,7 +1,6 @@
 """Learner pages of the game layer: badges, leaderboard, shop, codes, profiles, and the includes."""
 
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,12 +12,10 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from achievements import selectors, services
 from achievements.models import LedgerEntry, Reason, Redemption, ShopItem
-from core import metrics
-from core.events import Event
 from core.rewards import Rewards
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory, ShopItemFactory
-from .reward_helpers import boards_fixture, clock_fixture, earn  # noqa: F401
+from .reward_helpers import boards_fixture, clock_fixture, earn, play  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +24,6 @@ pytestmark = pytest.mark.django_db
 def signed_in(client, learner):
     client.force_login(learner)
     return client
-
-
-def play(user, *, xp=10, games=1):
-    return services.record_activity(
-        event=Event(
-            user=user,
-            source=None,
-            key=f"page-game:{uuid.uuid4().hex}",
-            reason=Reason.GAME,
-            xp=xp,
-            increments={metrics.GAMES_COMPLETED: games},
-        ),
-    )
 
 
 def text(response) -> str:

@@ -436,3 +436,26 @@ def test_game_detail_query_count_is_flat(api, django_assert_max_num_queries):
     for game in (small, big):
         with django_assert_max_num_queries(4):
             assert api.get(f"/api/v1/games/{game.pk}/").status_code == 200
+
+
+def test_domain_errors_answer_in_the_learners_language(auth_api):
+    make_game(single=1, factory=QuestFactory, position=1)
+    locked = make_game(single=1, factory=QuestFactory, position=2)
+    answers = {"answers": as_json(correct_answers(locked))}
+
+    albanian = auth_api.post(attempts_url(locked), answers, format="json", HTTP_ACCEPT_LANGUAGE="sq")
+    english = auth_api.post(attempts_url(locked), answers, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert albanian.status_code == english.status_code == 403
+    assert albanian.json() == {"detail": "Ky mision është i kyçur: përfundo fillimisht misionin e mëparshëm."}
+    assert english.json() == {"detail": "This quest is locked: finish the previous quest first."}
+
+
+def test_malformed_answers_are_explained_in_albanian(auth_api):
+    game = make_game(single=1)
+    body = {"answers": [{"question": 999999, "choices": [1]}]}
+
+    response = auth_api.post(attempts_url(game), body, format="json", HTTP_ACCEPT_LANGUAGE="sq")
+
+    assert response.status_code == 400
+    assert "Pyetja 999999 nuk është pjesë e kësaj loje." in response.json()["detail"]

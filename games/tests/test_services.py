@@ -294,3 +294,22 @@ def test_locked_client_quest_cannot_be_started(learner, quest):
     QuestStep.objects.create(game=locked, position=2)
     with pytest.raises(GameLocked):
         start_attempt(user=learner, game=locked)
+
+
+def _queries_to_submit(game: Game) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answers = correct_answers(game)
+    bare = Game.objects.get(pk=game.pk)  # nothing prefetched: the service loads what it scores
+    learner = UserFactory()
+    with CaptureQueriesContext(connection) as captured:
+        submit_attempt(user=learner, game=bare, answers=answers)
+    return len(captured)
+
+
+def test_submitting_a_bare_game_costs_the_same_queries_however_many_questions_and_choices(db):
+    small = make_game(single=1, xp_reward=0, coin_reward=0)
+    large = make_game(single=6, multiple=4, number=2, xp_reward=0, coin_reward=0)
+
+    assert _queries_to_submit(small) == _queries_to_submit(large)
