@@ -10,9 +10,9 @@ class LearnerAdmin(UserAdmin):
     list_filter = ["is_active", "is_staff", "show_on_leaderboard"]
     search_fields = ["username", "display_name", "email"]
     # Progression moves only through the reward ledger; an adjustment is a ledger entry.
-    readonly_fields = ["xp", "coins", "level", "streak_count", "longest_streak", "last_active_date", "streak_freezes"]
+    readonly_fields = ("xp", "coins", "level", "streak_count", "longest_streak", "last_active_date", "streak_freezes")
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),  # the stubs leave it optional; UserAdmin always sets it
         ("Profile", {"fields": ["display_name", "avatar_url", "birth_year", "timezone", "show_on_leaderboard"]}),
         ("Progress", {"fields": readonly_fields}),
     ]

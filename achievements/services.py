@@ -349,6 +349,7 @@ def adjust(*, user: User, xp: int, coins: int, note: str, by: User | None = None
     # A fresh key per adjustment: two corrections in the same instant are still two entries.
     key = f"{user.pk}:adjustment:{uuid.uuid4().hex}:{by.pk if by else 0}"
     granted = grant(user=user, key=key, reason=Reason.ADJUSTMENT, xp=xp, coins=coins, note=note.strip()[:200])
+    assert granted is not None  # the key is new, so it cannot have been granted already
     return granted.entry
 
 

@@ -14,13 +14,14 @@ from core.errors import DomainError
 from core.handlers import status_for
 
 from . import charts, leaderboards, selectors, services
+from .models import Achievement
 
 SEEN_BADGES = "badges_seen_at"  # session: when the learner last saw their badges
 JUST_REDEEMED = "shop_redeemed"  # session: the code to celebrate once on its page
 TOP = 50
 
 
-def _new_badges(request, earned: list[tuple[object, datetime]]) -> list[dict]:
+def _new_badges(request, earned: list[tuple[Achievement, datetime | None]]) -> list[dict]:
     """Badges earned since the learner last looked (first look: since they signed in); then mark seen."""
     seen = request.session.get(SEEN_BADGES)
     since = datetime.fromisoformat(seen) if seen else request.user.last_login
@@ -32,6 +33,11 @@ def _new_badges(request, earned: list[tuple[object, datetime]]) -> list[dict]:
     ]
 
 
+def _earned_at(item: selectors.AchievementProgress) -> datetime:
+    assert item.earned_at is not None  # only earned items are sorted by it, and they carry the time
+    return item.earned_at
+
+
 @login_required
 def achievements_page(request):
     items = selectors.achievements_for(user=request.user)
@@ -39,7 +45,7 @@ def achievements_page(request):
     locked = [item for item in items if not item.earned]
     new = _new_badges(request, [(item.achievement, item.earned_at) for item in earned])
     context = {
-        "earned": sorted(earned, key=lambda item: item.earned_at, reverse=True),
+        "earned": sorted(earned, key=_earned_at, reverse=True),
         "locked": sorted(locked, key=lambda item: item.percent, reverse=True),
         "total": len(items),
         "rewards": {"achievements": new} if new else None,

@@ -67,7 +67,7 @@ class KnowledgeArticleAdmin(admin.ModelAdmin):
 
 class MessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Message
-    fields = ["created_at", "role", "content", "backend", "tokens", "status", "error", "flagged"]
+    fields = ("created_at", "role", "content", "backend", "tokens", "status", "error", "flagged")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -36,6 +36,9 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now_add=True)
 
+    # Not a field: the API's detail view attaches the messages, oldest first.
+    message_list: list["Message"]
+
     class Meta:
         ordering = ["-updated_at", "-pk"]
         indexes = [models.Index(fields=["user", "-updated_at"], name="chat_conversation_recent")]

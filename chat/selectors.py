@@ -1,5 +1,7 @@
 """Reads of the chat app: a learner's conversations and their export."""
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,7 @@ def conversation_with_messages(*, user: User, conversation_id) -> tuple[Conversa
 
 def export_data(user: User) -> dict:
     """The chat part of the learner's data export (messages were stored redacted)."""
-    conversations = {
+    conversations: dict[int, dict[str, Any]] = {
         pk: {"id": pk, "title": title, "created_at": created, "messages": []}
         for pk, title, created in Conversation.objects.filter(user=user)
         .order_by("created_at", "pk")

@@ -119,13 +119,13 @@ def sentences(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Document:
-    key: object
+    key: int
     fields: dict[str, str]  # field name -> text
 
 
 @dataclass(frozen=True)
 class Hit:
-    key: object
+    key: int
     score: float
     coverage: float  # share of the question's weight (by idf) this document matched
     matched: int = 0  # how many of the question's words it holds
@@ -164,14 +164,14 @@ class Index:
         self.labels = [
             set(terms(" ".join(document.fields.get(name, "") for name in labels))) for document in self.documents
         ]
-        self.tf: list[Counter] = []
+        self.tf: list[dict[str, float]] = []  # term -> weighted frequency, per document
         self.lengths: list[float] = []
         df: Counter = Counter()
         for document in self.documents:
-            counts: Counter = Counter()
+            counts: dict[str, float] = {}
             for name, weight in weights.items():
                 for term in terms(document.fields.get(name, "")):
-                    counts[term] += weight
+                    counts[term] = counts.get(term, 0) + weight
             self.tf.append(counts)
             self.lengths.append(sum(counts.values()))
             df.update(counts.keys())
@@ -220,7 +220,8 @@ def best_sentences(body: str, question: str, *, count: int = 3, max_chars: int =
     chosen = {0} | {position for overlap, _neg, position in sorted(scored, reverse=True)[: count - 1] if overlap}
     if len(chosen) < count:  # nothing else matched: keep reading from the start
         chosen |= set(range(min(count, len(parts))))
-    result, length = [], 0
+    result: list[str] = []
+    length = 0
     for position in sorted(chosen):
         if result and length + len(parts[position]) > max_chars:
             break

@@ -1,7 +1,16 @@
 """Admin screens for records of what happened (attempts, views, ledger …): look, never edit."""
 
+from typing import TYPE_CHECKING, Any
 
-class ReadOnlyAdminMixin:
+if TYPE_CHECKING:  # for mypy, the admin it is mixed into (so `super()` calls are checked)
+    from django.contrib.admin.options import BaseModelAdmin
+
+    _AdminBase = BaseModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class ReadOnlyAdminMixin(_AdminBase):
     """Mix into a ModelAdmin or inline. Nobody adds or edits these rows by hand; deleting is
     allowed only where `allow_delete` says so (e.g. clearing a learner's stray records)."""
 

@@ -62,7 +62,7 @@ class ContentKind:
             problems.add(self.key, "must be a list")
             return []
         checked, seen = [], set()
-        existing = {obj.slug: obj for obj in self.model.objects.filter(slug__in=self._slugs(items))}
+        existing = self.model._default_manager.in_bulk(self._slugs(items), field_name="slug")
         for index, item in enumerate(items):
             where = item_label(self.key, index, item)
             if not isinstance(item, dict):
@@ -100,7 +100,7 @@ class ContentKind:
             instance.save()
             self.write_extra(item, instance)
             return "created"
-        before = self.model.objects.get(pk=instance.pk)
+        before = self.model._default_manager.get(pk=instance.pk)
         changed = any(getattr(before, attr) != getattr(instance, attr) for attr in self.fields.values())
         if changed:
             instance.save()
@@ -114,7 +114,7 @@ class ContentKind:
         ]
 
     def export_queryset(self):
-        return self.model.objects.order_by("slug")
+        return self.model._default_manager.order_by("slug")
 
     # Hooks for nested parts (questions, quest positions).
     def check_extra(self, item: dict, instance, where: str, problems: Problems) -> None:

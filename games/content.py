@@ -1,5 +1,7 @@
 """Games in content files, with their questions, choices and quest position (see core.content)."""
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
@@ -11,6 +13,7 @@ from .validation import choice_problems
 QUESTION_KEYS = {"prompt", "kind", "explanation", "answer_value", "tolerance", "choices"}
 CHOICE_KEYS = {"text", "correct"}
 PARKED = 1_000_000
+CHOICE_TEXT_MAX_LENGTH = cast(int, Choice._meta.get_field("text").max_length)  # a CharField always has one
 
 
 class GameKind(ContentKind):
@@ -41,7 +44,9 @@ class GameKind(ContentKind):
         checked = super().check(items, problems)
         # Positions must be unique across the file and against quests the file leaves alone.
         file_slugs = {item.get("slug") for item, _ in checked}
-        taken = dict(QuestStep.objects.exclude(game__slug__in=file_slugs).values_list("position", "game__slug"))
+        taken: dict[int, str | None] = dict(
+            QuestStep.objects.exclude(game__slug__in=file_slugs).values_list("position", "game__slug")
+        )
         for item, _ in checked:
             position = item.get("quest_position")
             if not isinstance(position, int):
@@ -84,11 +89,8 @@ class GameKind(ContentKind):
                 problems.add(f"{where}.choices[{c_index}].{name}", "unknown field")
             if not str(choice.get("text", "")).strip():
                 problems.add(f"{where}.choices[{c_index}].text", "this field is required")
-            elif len(str(choice["text"])) > Choice._meta.get_field("text").max_length:
-                problems.add(
-                    f"{where}.choices[{c_index}].text",
-                    f"at most {Choice._meta.get_field('text').max_length} characters",
-                )
+            elif len(str(choice["text"])) > CHOICE_TEXT_MAX_LENGTH:
+                problems.add(f"{where}.choices[{c_index}].text", f"at most {CHOICE_TEXT_MAX_LENGTH} characters")
             if not isinstance(choice.get("correct", False), bool):
                 problems.add(f"{where}.choices[{c_index}].correct", "must be true or false")
         question = Question(**{k: v for k, v in data.items() if k in QUESTION_KEYS - {"choices"}})

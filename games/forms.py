@@ -1,5 +1,7 @@
 """The play form: one field per question, built from the game's questions."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ class PlayForm(forms.Form):
             name = f"q{question.pk}"
             label = f"{number}. {question.prompt}"
             choices = [(c.pk, c.text) for c in question.choices.all()]
+            field: forms.Field
             if question.kind == Question.Kind.NUMBER:
                 field = forms.FloatField(label=label, required=False, widget=forms.NumberInput(attrs={"step": "any"}))
             elif question.kind == Question.Kind.MULTIPLE:
@@ -26,11 +29,11 @@ class PlayForm(forms.Form):
                 field = forms.TypedChoiceField(
                     label=label, choices=choices, coerce=int, required=False, widget=forms.RadioSelect
                 )
-            field.question = question
             self.fields[name] = field
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns
         if not any(value not in (None, "", []) for value in data.values()):
             raise forms.ValidationError(_("Answer at least one question."))
         return data

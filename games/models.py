@@ -38,6 +38,10 @@ class Game(models.Model):
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not fields: games.selectors.games_for attaches the learner's standing.
+    mine: "UserGame | None"
+    state: str  # completed | available | locked
+
     class Meta:
         ordering = ["type", "title"]
         indexes = [models.Index(fields=["is_published", "type", "category"])]

@@ -1,6 +1,7 @@
 """Reads of games with the learner's state attached."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -8,6 +9,9 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 
 from .models import Attempt, Choice, Game, Question, QuestStep, UserGame
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 COMPLETED, AVAILABLE, LOCKED = "completed", "available", "locked"
 
@@ -54,10 +58,11 @@ def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
         completed = _completed_ids(user)
         games = games.filter(pk__in=completed) if filters["completed"] else games.exclude(pk__in=completed)
     states = quest_states(user=user)
-    result = list(games)
-    for game in result:
+    result: list[Game] = []
+    for game in games:
         game.mine = game.mine_list[0] if game.mine_list else None
         game.state = states.get(game.pk) or (COMPLETED if game.mine and game.mine.completed_at else AVAILABLE)
+        result.append(game)
     return result
 
 
@@ -151,7 +156,15 @@ def export_data(user: User) -> dict:
     }
 
 
-def completion_stats() -> QuerySet[Game]:
+class CompletionCounts(TypedDict):
+    """What `completion_stats` attaches to each game."""
+
+    n_completed: int
+    n_finished: int
+    n_passed: int
+
+
+def completion_stats() -> "QuerySet[WithAnnotations[Game, CompletionCounts]]":
     """Every game with `n_completed` (learners who passed), `n_finished` and `n_passed` attempts.
 
     One query: each count is a correlated subquery, so attempts and players never multiply.

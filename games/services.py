@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -57,8 +58,9 @@ def _lock_progress(user: User, game: Game) -> UserGame:
 
 def _record_result(*, user: User, game: Game, progress: UserGame, attempt: Attempt) -> AttemptResult:
     """Update the learner's standing with a finished attempt and announce a pass."""
+    assert attempt.score is not None  # a finished attempt has its score
     first_time = attempt.passed and progress.completed_at is None
-    changes = {"attempts_count": F("attempts_count") + 1}
+    changes: dict[str, Any] = {"attempts_count": F("attempts_count") + 1}
     if attempt.score > progress.best_score:
         changes["best_score"] = attempt.score
     if first_time:

@@ -18,7 +18,7 @@ class TagsField(forms.CharField):
         return value
 
     def to_python(self, value):
-        text = super().to_python(value)
+        text = super().to_python(value) or ""  # None only with empty_value=None, which this field never sets
         tags = []
         for tag in (part.strip() for part in text.split(",")):
             if tag and tag not in tags:

@@ -1,5 +1,8 @@
 """Reads of the video library with the learner's state attached."""
 
+from typing import TYPE_CHECKING, TypedDict
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -20,7 +23,19 @@ from accounts.models import User
 
 from .models import SavedVideo, Video, VideoLike, VideoView
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 MAX_QUERY_LENGTH = 200
+
+
+class VideoCounts(TypedDict):
+    """What `with_counts` attaches to each video."""
+
+    view_count: int
+    completion_count: int
+    like_count: int
+    save_count: int
 
 
 def _count(model, **filters) -> Coalesce:
@@ -29,7 +44,7 @@ def _count(model, **filters) -> Coalesce:
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=IntegerField())
 
 
-def with_state(videos: QuerySet[Video], *, user: User) -> QuerySet[Video]:
+def with_state(videos: QuerySet[Video], *, user: User | AnonymousUser) -> QuerySet[Video]:
     """Attach `saved`, `liked`, `watched`, `position` (the learner's) and `like_count`, in the same query."""
     videos = videos.annotate(like_count=_count(VideoLike))
     if not user.is_authenticated:
@@ -68,7 +83,7 @@ def _search(videos: QuerySet[Video], query: str) -> QuerySet[Video]:
     return videos.filter(Q(title__icontains=query) | Q(description__icontains=query) | Q(tags__icontains=query))
 
 
-def videos_for(*, user: User, category: str = "", query: str = "") -> QuerySet[Video]:
+def videos_for(*, user: User | AnonymousUser, category: str = "", query: str = "") -> QuerySet[Video]:
     """Published videos, filtered by category and search text, each with the learner's state."""
     videos = Video.objects.filter(is_published=True)
     if category:
@@ -110,7 +125,7 @@ def like_count(video: Video) -> int:
     return VideoLike.objects.filter(video=video).count()
 
 
-def with_counts(videos: QuerySet[Video]) -> QuerySet[Video]:
+def with_counts(videos: QuerySet[Video]) -> "QuerySet[WithAnnotations[Video, VideoCounts]]":
     """Attach how many learners started, finished, liked and saved each video."""
     return videos.annotate(
         view_count=_count(VideoView),
@@ -120,7 +135,7 @@ def with_counts(videos: QuerySet[Video]) -> QuerySet[Video]:
     )
 
 
-def top_videos(*, limit: int = 10) -> QuerySet[Video]:
+def top_videos(*, limit: int = 10) -> "QuerySet[WithAnnotations[Video, VideoCounts]]":
     """The most watched videos, most completions first (for the editors' dashboard)."""
     return (
         with_counts(Video.objects.all())

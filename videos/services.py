@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -109,7 +109,7 @@ def record_progress(*, user: User, video: Video, position_seconds: float) -> Pro
     position = check_position(video=video, position_seconds=position_seconds)
     view, _created = VideoView.objects.select_for_update().get_or_create(user=user, video=video)
     now = timezone.now()
-    changes = {"last_seen_at": now}
+    changes: dict[str, datetime | float] = {"last_seen_at": now}
     if position > view.position_seconds:
         view.position_seconds = changes["position_seconds"] = position
     if view.completed_at is not None:

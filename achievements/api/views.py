@@ -1,12 +1,22 @@
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
+
+from accounts.models import User
 
 from .. import leaderboards, selectors, services
 from . import serializers as s
+
+
+def _learner(request: Request) -> User:
+    """The signed-in learner, in the views that require IsAuthenticated."""
+    return cast(User, request.user)
 
 
 @extend_schema(
@@ -38,7 +48,7 @@ class BadgesView(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return selectors.badges_for(user=self.request.user)
+        return selectors.badges_for(user=_learner(self.request))
 
 
 class ActivityView(generics.ListAPIView):
@@ -46,7 +56,7 @@ class ActivityView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        return selectors.activity_for(user=self.request.user)
+        return selectors.activity_for(user=_learner(self.request))
 
 
 class PublicProfileView(generics.RetrieveAPIView):
@@ -98,4 +108,4 @@ class RedemptionsView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        return selectors.redemptions_for(user=self.request.user)
+        return selectors.redemptions_for(user=_learner(self.request))

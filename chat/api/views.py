@@ -1,5 +1,6 @@
 import json
 from collections.abc import Iterator
+from typing import cast
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
@@ -7,9 +8,11 @@ from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from core.handlers import status_for
 from core.ratelimits import enforce
 
@@ -25,6 +28,11 @@ MODEL_ERRORS = {
     502: OpenApiResponse(description="The model failed; the question is saved"),
     504: OpenApiResponse(description="The model timed out; the question is saved"),
 }
+
+
+def _learner(request: Request) -> User:
+    """The signed-in learner: every view here requires IsAuthenticated."""
+    return cast(User, request.user)
 
 
 def start_question(request) -> services.Question:
@@ -77,8 +85,10 @@ def event_stream(question: services.Question) -> Iterator[str]:
         if event.kind == "token":
             yield sse({"token": event.token})
         elif event.kind == "done":
+            assert event.answer is not None  # a done event carries the answer
             yield sse(answer_payload(event.answer), "done")
         else:
+            assert event.error is not None  # an error event carries the error
             yield sse({"detail": event.error.message, "status": status_for(event.error)}, "error")
 
 
@@ -117,7 +127,7 @@ class ConversationListView(ListAPIView):
     serializer_class = s.ConversationSerializer
 
     def get_queryset(self):
-        return selectors.conversations_for(user=self.request.user)
+        return selectors.conversations_for(user=_learner(self.request))
 
 
 class ConversationDetailView(APIView):

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import openai
 from django.conf import settings
+from openai.types.chat import ChatCompletionMessageParam
 
 from .base import ChatTimeout, ChatUnavailable, Context, Reply, Turn
 
@@ -45,10 +46,19 @@ def _context_block(context: Context) -> str:
     return "\n\n".join(lines)
 
 
-def build_messages(question: str, history: list[Turn], context: Context) -> list[dict]:
+def _turn_message(turn: Turn) -> ChatCompletionMessageParam:
+    # A turn is the learner's (user) or FinBot's (assistant): the only roles a Message has.
+    if turn.role == "assistant":
+        return {"role": "assistant", "content": turn.content}
+    return {"role": "user", "content": turn.content}
+
+
+def build_messages(question: str, history: list[Turn], context: Context) -> list[ChatCompletionMessageParam]:
     """System prompt with the retrieved context, the last turns, then the question."""
-    messages = [{"role": "system", "content": f"{SYSTEM_PROMPT}\n\n{_context_block(context)}"}]
-    messages += [{"role": turn.role, "content": turn.content} for turn in history[-HISTORY_TURNS:]]
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "system", "content": f"{SYSTEM_PROMPT}\n\n{_context_block(context)}"}
+    ]
+    messages += [_turn_message(turn) for turn in history[-HISTORY_TURNS:]]
     messages.append({"role": "user", "content": question})
     return messages
 

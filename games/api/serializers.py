@@ -99,7 +99,8 @@ class AnswerInput(serializers.Serializer):
 
 
 class AttemptInput(serializers.Serializer):
-    answers = AnswerInput(many=True, max_length=200)
+    # DRF hands max_length to the ListSerializer that many=True builds; the stubs' __init__ omits it.
+    answers = AnswerInput(many=True, max_length=200)  # type: ignore[call-arg]
 
     def validate_answers(self, answers):
         return [
