@@ -6,10 +6,12 @@ missing; CI sets REQUIRE_SERVICES=1 so there a missing service fails the run ins
 
 import os
 import shutil
+import threading
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
@@ -126,3 +128,29 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def run_together(count: int, work) -> tuple[list, list[BaseException]]:
+    """Run work(i) in `count` threads released at once; returns (results, errors)."""
+    barrier = threading.Barrier(count)
+    results, errors, guard = [], [], threading.Lock()
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=10)
+            value = work(index)
+            with guard:
+                results.append(value)
+        except BaseException as error:  # noqa: BLE001 - every failure is reported by the test
+            with guard:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
+    return results, errors

@@ -19,8 +19,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
+        data = getattr(form, "cleaned_data", {})
+        user.birth_year = data.get("birth_year") or None
+        user.guardian_email = data.get("guardian_email", "")
         if commit:
-            save_new_user(user)
+            save_new_user(user, site_url=request.build_absolute_uri("/"))
         return user
 
 

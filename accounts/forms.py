@@ -1,9 +1,16 @@
 import zoneinfo
 from functools import cache
+from typing import cast
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+
+from . import consent
 from .models import User
 
 
@@ -40,7 +47,8 @@ class SettingsForm(forms.Form):
         names = _timezone_names()
         if user.timezone not in names:
             names = (user.timezone, *names)
-        self.fields["timezone"].choices = [(name, name.replace("_", " ")) for name in names]
+        timezone_field = cast(forms.ChoiceField, self.fields["timezone"])  # declared above as a ChoiceField
+        timezone_field.choices = [(name, name.replace("_", " ")) for name in names]
 
 
 class DeleteAccountForm(forms.Form):
@@ -54,3 +62,52 @@ class DeleteAccountForm(forms.Form):
         if self.cleaned_data["confirm"].strip() != self.user.username:
             raise forms.ValidationError(_("That is not your username."))
         return self.cleaned_data["confirm"]
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up with the learner's birth year and, for under-16s, a guardian's email."""
+
+    birth_year = forms.TypedChoiceField(label=_("Year you were born"), coerce=int)
+    guardian_email = forms.EmailField(
+        label=_("A parent's or guardian's email"),
+        required=False,
+        help_text=_("Needed if you are under 16: we ask them to OK your account before FinBot opens."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        years = range(this_year - 8, this_year - consent.OLDEST_AGE - 1, -1)
+        self.fields["birth_year"].choices = [("", "—"), *((year, str(year)) for year in years)]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["guardian_email"] = consent.check_guardian(
+                birth_year=cleaned.get("birth_year"),
+                guardian_email=cleaned.get("guardian_email", ""),
+                learner_email=cleaned.get("email", ""),
+            )
+        except DomainError as error:
+            self.add_error("guardian_email", error.message)
+        return cleaned
+
+
+class GuardianForm(forms.Form):
+    birth_year = forms.IntegerField(label=_("Year you were born"), required=False)
+    guardian_email = forms.EmailField(label=_("A parent's or guardian's email"), required=False)
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        if year is not None:
+            try:
+                consent.check_birth_year(year)
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from error
+        return year
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if consent.needs_consent(cleaned.get("birth_year")) and not cleaned.get("guardian_email"):
+            self.add_error("guardian_email", consent.GuardianRequired(age=settings.DIGITAL_CONSENT_AGE).message)
+        return cleaned

@@ -1,11 +1,13 @@
 """Accounts own the learner: identity, profile and the denormalised progression counters."""
 
 import zoneinfo
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +16,7 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("Unknown time zone: %(value)s"), params={"value": value})
 
 
-class LearnerManager(UserManager):
+class LearnerManager(UserManager["User"]):
     def get_by_natural_key(self, username):
         # Sign-in accepts the email too, in any case. The username wins: natural keys
         # (fixtures, createsuperuser) must keep meaning the username.
@@ -27,6 +29,13 @@ class LearnerManager(UserManager):
             return self.get(email__iexact=username)
 
 
+class ConsentStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("not needed")
+    PENDING = "pending", _("waiting for a guardian")
+    GRANTED = "granted", _("granted by a guardian")
+    UNKNOWN = "unknown", _("unknown: no birth year yet")
+
+
 class User(AbstractUser):
     email = models.EmailField(_("email address"))
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
@@ -34,6 +43,16 @@ class User(AbstractUser):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Tirane", validators=[validate_timezone])
     show_on_leaderboard = models.BooleanField(_("show me on leaderboards"), default=True)
+
+    # A learner under DIGITAL_CONSENT_AGE needs a guardian's yes (accounts.consent).
+    guardian_email = models.EmailField(_("guardian's email"), blank=True)
+    consent_status = models.CharField(
+        _("guardian consent"), max_length=12, choices=ConsentStatus.choices, default=ConsentStatus.UNKNOWN
+    )
+    consent_requested_at = models.DateTimeField(_("consent mail sent"), null=True, blank=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # Part of every session's auth hash: raising it signs the learner out everywhere.
+    auth_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     # Progression counters: moved only by achievements.services.grant(), under a row lock.
     xp = models.PositiveIntegerField(default=0)
@@ -44,7 +63,7 @@ class User(AbstractUser):
     last_active_date = models.DateField(null=True, blank=True)
     streak_freezes = models.PositiveIntegerField(default=0)
 
-    objects = LearnerManager()
+    objects: ClassVar[LearnerManager] = LearnerManager()
 
     class Meta:
         constraints = [
@@ -63,3 +82,15 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def consent_pending(self) -> bool:
+        return self.consent_status == ConsentStatus.PENDING
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password only; the epoch lets "sign out everywhere" end
+        # every session without touching the password.
+        key_salt = "accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.auth_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()

@@ -1,5 +1,7 @@
 """Reads of learner accounts."""
 
+from allauth.account.models import EmailAddress
+
 from .models import User
 
 
@@ -22,6 +24,21 @@ def find_for_login(identifier: str) -> User | None:
     return user
 
 
+def login_limit_key(identifier: str) -> str:
+    """The per-account rate-limit key of a sign-in: the account it names, else the text itself.
+
+    One account named by its username and by its email shares one counter.
+    """
+    user = find_for_login(identifier)
+    return f"account:user:{user.pk}" if user is not None else f"account:name:{identifier.strip().lower()}"
+
+
+def email_verified(user: User, *, email: str | None = None) -> bool:
+    """Whether the learner proved they own their address (or `email`, one of theirs)."""
+    address = (email or user.email).strip()
+    return bool(address) and EmailAddress.objects.filter(user=user, email__iexact=address, verified=True).exists()
+
+
 def export_data(user: User) -> dict:
     """The account's part of the learner's data export."""
     return {
@@ -41,4 +58,10 @@ def export_data(user: User) -> dict:
         "longest_streak": user.longest_streak,
         "last_active_date": user.last_active_date.isoformat() if user.last_active_date else None,
         "streak_freezes": user.streak_freezes,
+        "guardian_consent": {
+            "status": user.consent_status,
+            "guardian_email": user.guardian_email,
+            "requested_at": user.consent_requested_at.isoformat() if user.consent_requested_at else None,
+            "given_at": user.consent_at.isoformat() if user.consent_at else None,
+        },
     }

@@ -1,23 +1,31 @@
 """Every write to a learner's account."""
 
+from typing import cast
+
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
-from core.errors import DomainError, NotAuthenticated
+from core.errors import Conflict, DomainError, NotAuthenticated
 
-from . import selectors
-from .models import User
+from . import consent, selectors
+from .models import ConsentStatus, User
 from .signals import profile_updated
+from .tokens import token_pair
 
 PROFILE_FIELDS = ("display_name", "avatar_url", "timezone", "show_on_leaderboard", "birth_year")
-AVATAR_URL_MAX_LENGTH = User._meta.get_field("avatar_url").max_length
+AVATAR_URL_MAX_LENGTH = cast(int, User._meta.get_field("avatar_url").max_length)  # a URLField always has one
 
 
 class AccountTaken(DomainError):
@@ -30,6 +38,20 @@ class InvalidCredentials(NotAuthenticated):
 
 class AccountDisabled(NotAuthenticated):
     default_message = _("This account is disabled.")
+
+
+class InvalidRefreshToken(NotAuthenticated):
+    default_message = _("The refresh token is invalid, expired or revoked.")
+
+
+class BirthYearFixed(DomainError):
+    default_message = _("Your birth year is already set. Ask your teacher or write to us if it is wrong.")
+
+
+class GoogleEmailUnverified(Conflict):
+    default_message = _(
+        "An account with this email already exists. Sign in with your password, then connect Google in settings."
+    )
 
 
 def normalize_email(email: str) -> str:
@@ -49,10 +71,33 @@ def username_taken(username: str) -> bool:
 
 
 @transaction.atomic
-def register_user(*, username: str, email: str, password: str | None, **profile) -> User:
-    """Create a learner and announce it. Password rules are the caller's to validate first."""
+def register_user(
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    birth_year: int | None = None,
+    guardian_email: str = "",
+    site_url: str | None = None,
+    confirm_email: bool = True,
+    **profile,
+) -> User:
+    """Create a learner; after commit, mail the confirmation link and, for a minor, the guardian.
+
+    Password rules are the caller's to validate first; the age and guardian rules are checked here.
+    """
     email = normalize_email(email)
-    user = User(username=username, email=email, **profile)
+    if birth_year is not None:
+        consent.check_birth_year(birth_year)
+    guardian_email = consent.check_guardian(birth_year=birth_year, guardian_email=guardian_email, learner_email=email)
+    user = User(
+        username=username,
+        email=email,
+        birth_year=birth_year,
+        guardian_email=guardian_email,
+        consent_status=consent.status_for(birth_year),
+        **profile,
+    )
     if password:
         user.set_password(password)
     else:
@@ -65,15 +110,101 @@ def register_user(*, username: str, email: str, password: str | None, **profile)
         raise AccountTaken() from error
     if email:
         # allauth's pages (password reset, email settings) work from this table.
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+        address = EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+        if confirm_email:
+            transaction.on_commit(lambda: address.send_confirmation(signup=True))
+    if user.consent_pending:
+        _mail_guardian_after_commit(user, site_url=site_url)
     return user
 
 
 @transaction.atomic
-def save_new_user(user: User) -> User:
-    """Store a learner built elsewhere (allauth's forms) and announce the sign-up."""
+def save_new_user(user: User, *, site_url: str | None = None) -> User:
+    """Store a learner built elsewhere (allauth's sign-up form, which sends its own confirmation)."""
+    if user.birth_year is not None:
+        consent.check_birth_year(user.birth_year)
+    user.guardian_email = consent.check_guardian(
+        birth_year=user.birth_year, guardian_email=user.guardian_email, learner_email=user.email
+    )
+    user.consent_status = consent.status_for(user.birth_year)
     user.save()
+    if user.consent_pending:
+        _mail_guardian_after_commit(user, site_url=site_url)
     return user
+
+
+def _mail_guardian_after_commit(user: User, *, site_url: str | None) -> None:
+    """Send the consent mail once the account exists for real; stamp when it was asked."""
+    User.objects.filter(pk=user.pk).update(consent_requested_at=timezone.now())
+    url = site_url or f"http://{settings.SITE_DOMAIN}"
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: consent.send_consent_mail(user=user, site_url=url, language=language))
+
+
+@transaction.atomic
+def request_guardian_consent(*, user: User, guardian_email: str, site_url: str | None = None) -> User:
+    """(Re)send the consent mail, to a new address if given. Only while consent is pending."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.consent_status != ConsentStatus.PENDING:
+        raise consent.ConsentNotNeeded()
+    user.guardian_email = consent.check_guardian(
+        birth_year=user.birth_year, guardian_email=guardian_email or user.guardian_email, learner_email=user.email
+    )
+    user.save(update_fields=["guardian_email"])
+    _mail_guardian_after_commit(user, site_url=site_url)
+    return user
+
+
+class ConsentOutcome:
+    APPROVED = "approved"
+    ALREADY_APPROVED = "already_approved"
+    DECLINED = "declined"
+    DECLINE_REFUSED = "decline_refused"
+
+
+def _consenting_user(token: str) -> User:
+    """The learner a guardian's link names (locked), or consent.BadLink."""
+    link = consent.read_token(token)
+    user = User.objects.select_for_update().filter(pk=link.user_id).first()
+    if user is None or user.guardian_email != link.guardian_email:
+        raise consent.BadLink(expired=False)
+    return user
+
+
+def pending_consent(*, token: str) -> User:
+    """The learner a still-usable link names (for the guardian's page), or consent.BadLink."""
+    link = consent.read_token(token)
+    user = User.objects.filter(pk=link.user_id, guardian_email=link.guardian_email).first()
+    if user is None:
+        raise consent.BadLink(expired=False)
+    return user
+
+
+@transaction.atomic
+def approve_consent(*, token: str) -> tuple[User, str]:
+    """The guardian says yes: the learner may chat and appear on boards. A second yes changes nothing."""
+    user = _consenting_user(token)
+    if user.consent_status == ConsentStatus.GRANTED:
+        return user, ConsentOutcome.ALREADY_APPROVED
+    if user.consent_status != ConsentStatus.PENDING:
+        raise consent.BadLink(expired=False)
+    user.consent_status = ConsentStatus.GRANTED
+    user.consent_at = timezone.now()
+    user.save(update_fields=["consent_status", "consent_at"])
+    profile_updated.send(sender=User, user=user, changed={"consent_status"})
+    return user, ConsentOutcome.APPROVED
+
+
+@transaction.atomic
+def decline_consent(*, token: str) -> tuple[User, str]:
+    """The guardian says no: the account is erased. After a yes, a no from the link is refused."""
+    user = _consenting_user(token)
+    if user.consent_status == ConsentStatus.GRANTED:
+        return user, ConsentOutcome.DECLINE_REFUSED
+    if user.consent_status != ConsentStatus.PENDING:
+        raise consent.BadLink(expired=False)
+    delete_account(user=user)
+    return user, ConsentOutcome.DECLINED
 
 
 def check_password_strength(password: str, *, username: str = "", email: str = "") -> None:
@@ -92,7 +223,7 @@ def log_in(*, identifier: str, password: str) -> User:
         raise InvalidCredentials()
     if not user.is_active:
         raise AccountDisabled()
-    update_last_login(None, user)
+    update_last_login(User, user)  # a signal receiver; the sender is not used
     return user
 
 
@@ -102,6 +233,8 @@ def update_profile(*, user: User, **changes) -> User:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown)))
+    if "birth_year" in changes:
+        _set_birth_year(user, changes.pop("birth_year"))
     changed = {name for name, value in changes.items() if getattr(user, name) != value}
     for name, value in changes.items():
         setattr(user, name, value)
@@ -110,6 +243,53 @@ def update_profile(*, user: User, **changes) -> User:
     if changed:
         profile_updated.send(sender=User, user=user, changed=changed)
     return user
+
+
+def _set_birth_year(user: User, birth_year: int | None) -> None:
+    """A learner gives their birth year once (the pages ask when it is unknown); then it is fixed.
+
+    Otherwise a minor waiting for a guardian could make themselves older to skip the consent.
+    """
+    if birth_year == user.birth_year:
+        return
+    if user.birth_year is not None or birth_year is None:
+        raise BirthYearFixed()
+    user.birth_year = consent.check_birth_year(birth_year)
+    user.consent_status = consent.status_for(birth_year)
+    User.objects.filter(pk=user.pk).update(birth_year=user.birth_year, consent_status=user.consent_status)
+    profile_updated.send(sender=User, user=user, changed={"birth_year", "consent_status"})
+
+
+@transaction.atomic
+def end_all_sessions(*, user: User) -> None:
+    """Sign the learner out everywhere: every refresh token revoked, every browser session ended."""
+    live = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live], ignore_conflicts=True)
+    User.objects.filter(pk=user.pk).update(auth_epoch=F("auth_epoch") + 1)
+    user.refresh_from_db(fields=["auth_epoch"])
+
+
+@transaction.atomic
+def rotate_refresh_token(raw: str) -> dict:
+    """A new token pair for a refresh token, which is spent: of N racing requests exactly one wins.
+
+    The blacklist row is the spend: its one-to-one key lets one insert through and refuses the rest.
+    """
+    try:
+        # signature, expiry, and not already blacklisted (simplejwt types its argument as a Token)
+        token = RefreshToken(raw)  # type: ignore[arg-type]
+    except TokenError as error:
+        raise InvalidRefreshToken() from error
+    outstanding = OutstandingToken.objects.filter(jti=token["jti"]).select_related("user").first()
+    if outstanding is None or outstanding.user is None or not outstanding.user.is_active:
+        raise InvalidRefreshToken()
+    user = outstanding.user
+    try:
+        with transaction.atomic():
+            BlacklistedToken.objects.create(token=outstanding)
+    except IntegrityError as error:
+        raise InvalidRefreshToken() from error
+    return token_pair(user)
 
 
 @transaction.atomic
@@ -146,6 +326,10 @@ def sign_in_with_google(*, identity) -> User:
         return account.user
     email = normalize_email(identity.email)
     user = User.objects.filter(email__iexact=email).first()
+    if user is not None and not selectors.email_verified(user, email=email):
+        # Whoever registered this address never proved it is theirs; linking would hand the
+        # account to them, or theirs to Google's holder. The owner links from settings instead.
+        raise GoogleEmailUnverified()
     if user is None:
         picture = identity.picture if len(identity.picture) <= AVATAR_URL_MAX_LENGTH else ""
         user = register_user(
@@ -154,6 +338,7 @@ def sign_in_with_google(*, identity) -> User:
             password=None,
             display_name=identity.name[:60],
             avatar_url=picture,
+            confirm_email=False,
         )
     SocialAccount.objects.get_or_create(
         provider="google", uid=identity.sub, defaults={"user": user, "extra_data": {"email": email}}

@@ -5,4 +5,6 @@ from . import views
 urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("settings/delete/", views.delete_account, name="delete-account"),
+    path("settings/guardian/", views.guardian_settings, name="guardian-settings"),
+    path("consent/<str:token>/", views.consent_page, name="consent"),
 ]

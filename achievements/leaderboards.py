@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import redis
@@ -24,7 +25,7 @@ from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import TruncSecond
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ConsentStatus, User
 from core.metrics import XP_TOTAL
 
 from .models import LedgerEntry, UserStat
@@ -135,7 +136,8 @@ def _member(user_id: int) -> str:
 
 
 def _visible(user: User) -> bool:
-    return user.show_on_leaderboard and user.is_active
+    # A minor waiting for a guardian's consent stands on no board until they approve.
+    return user.show_on_leaderboard and user.is_active and not user.consent_pending
 
 
 def record_after_commit(*, user: User, xp: int, at: datetime) -> None:
@@ -192,7 +194,8 @@ def _refresh_members(user_ids) -> None:
         for chunk in range(0, len(ids), 1000):
             some = ids[chunk : chunk + 1000]
             pipe = client.pipeline(transaction=True)
-            pipe.zrem(_key(ALL), *map(_member, some)).zrem(_key(WEEK, start), *map(_member, some))
+            pipe.zrem(_key(ALL), *map(_member, some))
+            pipe.zrem(_key(WEEK, start), *map(_member, some))
             # The querysets leave hidden and inactive learners out, so they simply stay removed.
             for key, rows in ((_key(ALL), _all_time_queryset()), (_key(WEEK, start), _week_queryset(start))):
                 found = rows.filter(uid__in=some).values_list("uid", "score", "reached")
@@ -209,7 +212,10 @@ def _drop_members(client: redis.Redis, user_ids) -> None:
     if not members:
         return
     try:
-        client.pipeline(transaction=False).zrem(_key(ALL), *members).zrem(_key(WEEK), *members).execute()
+        pipe = client.pipeline(transaction=False)
+        pipe.zrem(_key(ALL), *members)
+        pipe.zrem(_key(WEEK), *members)
+        pipe.execute()
     except redis.RedisError:
         _forget_ready()
 
@@ -265,7 +271,9 @@ def _redis_ready(client: redis.Redis) -> bool:
 
 
 def _visible_users_q(prefix: str) -> Q:
-    return Q(**{f"{prefix}show_on_leaderboard": True, f"{prefix}is_active": True})
+    return Q(**{f"{prefix}show_on_leaderboard": True, f"{prefix}is_active": True}) & ~Q(
+        **{f"{prefix}consent_status": ConsentStatus.PENDING}
+    )
 
 
 def _all_time_queryset():
@@ -297,7 +305,7 @@ def _db_board(
 ) -> tuple[list[tuple[int, int, int]], dict | None]:
     qs = _all_time_queryset() if period == ALL else _week_queryset(week_start())
     mine = qs.filter(uid=user.pk).values_list("score", "reached").first() if user else None
-    rank = qs.filter(_ahead_of(mine[0], mine[1], user.pk)).count() + 1 if mine else None
+    rank = qs.filter(_ahead_of(mine[0], mine[1], user.pk)).count() + 1 if user and mine else None
     me = {"rank": rank, "xp": mine[0]} if mine else None
     if around:
         if rank is None:
@@ -314,21 +322,29 @@ def _redis_board(
     client: redis.Redis, period: str, limit: int, user: User | None, around: bool
 ) -> tuple[list[tuple[int, int, int]], dict | None]:
     key = _key(period)
-    rank0, score = None, None
+    rank0: int | None = None
+    me = None
     if user is not None:
-        rank0, score = (
-            client.pipeline(transaction=False).zrevrank(key, _member(user.pk)).zscore(key, _member(user.pk)).execute()
-        )
-    me = {"rank": rank0 + 1, "xp": _decode(score)} if rank0 is not None else None
+        pipe = client.pipeline(transaction=False)
+        pipe.zrevrank(key, _member(user.pk))
+        pipe.zscore(key, _member(user.pk))
+        rank0, score = pipe.execute()
+        if rank0 is not None:
+            me = {"rank": rank0 + 1, "xp": _decode(score)}
     if around:
         if rank0 is None:
             return [], None
         first = max(rank0 - AROUND, 0)
-        members = client.zrevrange(key, first, rank0 + AROUND, withscores=True)
+        members = _scored_range(client, key, first, rank0 + AROUND)
     else:
         first = 0
-        members = client.zrevrange(key, 0, limit - 1, withscores=True)
+        members = _scored_range(client, key, 0, limit - 1)
     return [(first + i + 1, int(m), _decode(s)) for i, (m, s) in enumerate(members)], me
+
+
+def _scored_range(client: redis.Redis, key: str, start: int, end: int) -> list[tuple[bytes, float]]:
+    """ZREVRANGE with scores: (member, score) pairs. redis-py types the result for any `withscores`."""
+    return cast("list[tuple[bytes, float]]", client.zrevrange(key, start, end, withscores=True))
 
 
 # ---- reads -------------------------------------------------------------------------
@@ -350,16 +366,16 @@ def board(*, period: str = ALL, limit: int = 50, user: User | None = None, aroun
                 ranked, me = _redis_board(client, period, limit, user, around)
         except redis.RedisError:
             logger.warning("Redis unavailable; leaderboard read from the database")
-    if ranked is not None:
-        people = _people([uid for _, uid, _ in ranked])
-        stale = {uid for _, uid, _ in ranked if uid not in people}
-        if user is not None and me is not None and not _visible(user):
-            stale.add(user.pk)
-        if stale:
-            # Learners left the board (hidden, deactivated, deleted) without the sets hearing
-            # of it: drop them there, and answer this time from the database.
-            _drop_members(client, stale)
-            ranked = None
+        if ranked is not None:
+            people = _people([uid for _, uid, _ in ranked])
+            stale = {uid for _, uid, _ in ranked if uid not in people}
+            if user is not None and me is not None and not _visible(user):
+                stale.add(user.pk)
+            if stale:
+                # Learners left the board (hidden, deactivated, deleted) without the sets hearing
+                # of it: drop them there, and answer this time from the database.
+                _drop_members(client, stale)
+                ranked = None
     if ranked is None:
         ranked, me = _db_board(period, limit, user, around)
         people = _people([uid for _, uid, _ in ranked])

@@ -7,12 +7,12 @@ from . import leaderboards
 
 
 def on_profile_updated(sender, *, user, changed, **kwargs) -> None:
-    if "show_on_leaderboard" in changed:
+    if changed & BOARD_FIELDS:
         leaderboards.visibility_changed_after_commit(user=user)
 
 
 # Fields whose change moves a learner on or off the public boards.
-BOARD_FIELDS = {"is_active", "show_on_leaderboard"}
+BOARD_FIELDS = {"is_active", "show_on_leaderboard", "consent_status"}
 
 
 def on_user_saved(sender, *, instance, created, update_fields=None, **kwargs) -> None:

@@ -1,14 +1,16 @@
 """Reads of the game layer."""
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ConsentStatus, User
 
 from . import streaks
 from .models import (
@@ -53,7 +55,7 @@ def todays_daily_quests(*, user: User) -> list[DailyQuest]:
 class AchievementProgress:
     achievement: Achievement
     earned: bool
-    earned_at: object
+    earned_at: datetime | None  # set when earned
     current: int
     target: int
 
@@ -130,8 +132,11 @@ def redemptions_for(*, user: User) -> QuerySet[Redemption]:
 def public_profiles() -> QuerySet[User]:
     """Active learners with their badges loaded, for public profile pages and the API."""
     badges = UserAchievement.objects.select_related("achievement").order_by("-earned_at")
-    return User.objects.filter(is_active=True).prefetch_related(
-        Prefetch("achievements", queryset=badges, to_attr="badges")
+    # No public profile while a minor waits for a guardian's consent.
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(consent_status=ConsentStatus.PENDING)
+        .prefetch_related(Prefetch("achievements", queryset=badges, to_attr="badges"))
     )
 
 
@@ -152,7 +157,7 @@ def export_data(user: User) -> dict:
     }
 
 
-def ledger_mismatches() -> list[dict]:
+def ledger_mismatches() -> list[Mapping[str, Any]]:
     """Learners whose counters disagree with their ledger (the invariant check_ledger verifies)."""
     users = User.objects.annotate(
         ledger_xp=Coalesce(Sum("ledger__xp"), Value(0)), ledger_coins=Coalesce(Sum("ledger__coins"), Value(0))

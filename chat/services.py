@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from accounts import consent
 from accounts.models import User
 from core import events
 from core.errors import DomainError
@@ -21,7 +22,7 @@ from core.rewards import Rewards
 
 from . import retrieval, safety
 from .backends import get_backend
-from .backends.base import ChatTimeout, ChatUnavailable, Context, Reply, Turn
+from .backends.base import Backend, ChatTimeout, ChatUnavailable, Context, Reply, Turn
 from .backends.offline import pieces
 from .models import Conversation, KnowledgeArticle, Message
 from .selectors import own_conversation
@@ -74,7 +75,11 @@ def clean_text(text) -> str:
 # into a caller's transaction that a failed call could roll back.
 @transaction.atomic(durable=True)
 def ask_question(*, user: User, text: str, conversation_id: int | None = None) -> Question:
-    """Store the learner's message (private data redacted) and announce it. Commits on return."""
+    """Store the learner's message (private data redacted) and announce it. Commits on return.
+
+    Raises ConsentPending (403) while a minor's guardian has not approved the account.
+    """
+    consent.require_consent(user)
     text = clean_text(text)
     scan = safety.scan(text)
     if conversation_id is None:
@@ -106,7 +111,7 @@ def _safety_context() -> Context:
     return Context(suggestions=[titles[slug] for slug in SAFETY_SLUGS if slug in titles])
 
 
-def _prepare(question: Question) -> tuple[Context, object | None]:
+def _prepare(question: Question) -> tuple[Context, Backend | None]:
     """The context for a question and the backend to ask (None: private data, no model)."""
     if question.scan.sensitive:
         return _safety_context(), None
@@ -181,9 +186,9 @@ def stream_answer(question: Question) -> Iterator[Event]:
             return
         text = "".join(received).strip()
         if not text:
-            error = ChatUnavailable()
-            _mark_failed(question, error)
-            yield Event("error", error=error)
+            empty = ChatUnavailable()
+            _mark_failed(question, empty)
+            yield Event("error", error=empty)
             return
         reply = Reply(text=text, backend=backend.name, tokens=len(received))
     yield Event("done", answer=Answer(question=question, reply=_store_reply(question, reply, context)))

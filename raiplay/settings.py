@@ -129,7 +129,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="none")
+# A confirmation mail on sign-up; learners may play before confirming ("optional").
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RaiPlay] "
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
@@ -151,6 +154,11 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SITE_ID = 1
+SITE_DOMAIN = env("DJANGO_SITE_DOMAIN", default="localhost:8000")  # links in mails sent outside a request
+
+# Minors: below this age a guardian must approve the account (accounts.consent).
+DIGITAL_CONSENT_AGE = env.int("DIGITAL_CONSENT_AGE", default=16)
+CONSENT_LINK_DAYS = 14
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sq", _("Albanian"))]
@@ -224,6 +232,7 @@ RATELIMIT_FAIL_OPEN = True  # a Redis outage must not lock every learner out
 AUTH_RATE = env("AUTH_RATE", default="10/m")
 CHAT_RATES = env.list("CHAT_RATES", default=["20/m", "200/d"])
 VIDEO_PROGRESS_RATE = env("VIDEO_PROGRESS_RATE", default="120/m")
+GUARDIAN_MAIL_RATES = env.list("GUARDIAN_MAIL_RATES", default=["3/h", "10/d"])
 
 # FinBot
 CHAT_API_KEY = env("CHAT_API_KEY", default="")
@@ -232,7 +241,8 @@ CHAT_MODEL = env("CHAT_MODEL", default="gpt-4o-mini")
 CHAT_TIMEOUT_SECONDS = env.float("CHAT_TIMEOUT_SECONDS", default=20.0)
 CHAT_MAX_RETRIES = env.int("CHAT_MAX_RETRIES", default=1)
 
-# Password-reset mail: the console in development; SMTP in production via EMAIL_HOST etc.
+# Mail (confirmation, guardian consent, password reset): SMTP when EMAIL_HOST is set;
+# otherwise to the log, with a warning at start, so sign-up never fails for want of a server.
 _smtp = {
     name: value
     for name, value in {
@@ -248,7 +258,7 @@ MAILERS = {
     "default": {
         "BACKEND": env(
             "DJANGO_EMAIL_BACKEND",
-            default=f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
+            default=f"django.core.mail.backends.{'smtp' if _smtp.get('host') else 'console'}.EmailBackend",
         ),
         "OPTIONS": _smtp,
     }

@@ -1,9 +1,12 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from .. import services
-from ..models import User, validate_timezone
+from core.errors import DomainError
+
+from .. import consent, selectors, services
+from ..models import ConsentStatus, User, validate_timezone
 
 
 class SignupInput(serializers.Serializer):
@@ -15,6 +18,14 @@ class SignupInput(serializers.Serializer):
     )
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
+    birth_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Optional for old clients; under the consent age a guardian must approve.",
+    )
+    guardian_email = serializers.EmailField(
+        max_length=254, required=False, allow_blank=True, help_text="Required when `birth_year` says under 16."
+    )
 
     def validate_username(self, value):
         if services.username_taken(value):
@@ -26,11 +37,27 @@ class SignupInput(serializers.Serializer):
             raise serializers.ValidationError(_("A user with that email already exists."))
         return value
 
+    def validate_birth_year(self, value):
+        if value is not None:
+            try:
+                consent.check_birth_year(value)
+            except consent.InvalidBirthYear as error:
+                raise serializers.ValidationError(error.message) from error
+        return value
+
     def validate(self, attrs):
         try:
             services.check_password_strength(attrs["password"], username=attrs["username"], email=attrs["email"])
         except DjangoValidationError as error:
             raise serializers.ValidationError({"password": list(error.messages)}) from error
+        try:
+            attrs["guardian_email"] = consent.check_guardian(
+                birth_year=attrs.get("birth_year"),
+                guardian_email=attrs.get("guardian_email", ""),
+                learner_email=attrs["email"],
+            )
+        except DomainError as error:
+            raise serializers.ValidationError({"guardian_email": [error.message]}) from error
         return attrs
 
 
@@ -53,7 +80,19 @@ class TokenPair(serializers.Serializer):
     token_type = serializers.CharField(default="bearer")
 
 
+ConsentSerializer = inline_serializer(
+    "Consent",
+    {
+        "required": serializers.BooleanField(help_text="Whether a guardian must approve (pending or granted)."),
+        "status": serializers.ChoiceField(choices=ConsentStatus.choices),
+    },
+)
+
+
 class MeSerializer(serializers.ModelSerializer):
+    consent = serializers.SerializerMethodField()
+    email_verified = serializers.SerializerMethodField()
+
     class Meta:
         model = User
         fields = [
@@ -73,8 +112,26 @@ class MeSerializer(serializers.ModelSerializer):
             "last_active_date",
             "streak_freezes",
             "date_joined",
+            "consent",
+            "email_verified",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ConsentSerializer)
+    def get_consent(self, user: User) -> dict:
+        status = user.consent_status
+        return {"required": status in (ConsentStatus.PENDING, ConsentStatus.GRANTED), "status": status}
+
+    def get_email_verified(self, user: User) -> bool:
+        return selectors.email_verified(user)
+
+
+class GuardianInput(serializers.Serializer):
+    guardian_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+
+
+class LogoutAllInput(serializers.Serializer):
+    pass
 
 
 class SignupOutput(TokenPair):

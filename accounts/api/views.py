@@ -1,18 +1,16 @@
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from core.ratelimits import enforce
 
-from .. import google, services
-from ..models import User
+from .. import google, selectors, services
 from ..tokens import token_pair
 from . import serializers as s
 
@@ -43,8 +41,13 @@ class SignupView(PublicAPIView):
     def post(self, request):
         enforce(request, group="signup", key="ip", rates=[settings.AUTH_RATE])
         data = s.SignupInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.register_user(**data.validated_data)
+        if not data.is_valid():
+            # The old app shows only `detail`: one sentence besides the field errors.
+            return Response({"detail": _first_message(data.errors), **data.errors}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            user = services.register_user(**data.validated_data, site_url=request.build_absolute_uri("/"))
+        except services.AccountTaken as error:
+            raise ValidationError({"detail": error.message, "username": [error.message]}) from error
         return Response({**token_pair(user), "user": s.MeSerializer(user).data}, status=status.HTTP_201_CREATED)
 
 
@@ -60,9 +63,9 @@ class LoginView(PublicAPIView):
         data = s.LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         identifier = data.validated_data["username"]
-        # Per account as well, so guessing one learner's password from many addresses is slow too.
-        account = f"account:{identifier.strip().lower()}"
-        enforce(request, group="login-account", key=account, rates=[settings.AUTH_RATE])
+        # Per account as well, so guessing one learner's password from many addresses is slow
+        # too; the username and the email of one account share one counter.
+        enforce(request, group="login-account", key=selectors.login_limit_key(identifier), rates=[settings.AUTH_RATE])
         user = services.log_in(identifier=identifier, password=data.validated_data["password"])
         return Response(token_pair(user))
 
@@ -77,18 +80,7 @@ class RefreshView(PublicAPIView):
     def post(self, request):
         data = s.RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
-        refresh = TokenRefreshSerializer(data={"refresh": data.validated_data["refresh_token"]})
-        try:
-            refresh.is_valid(raise_exception=True)
-        except (TokenError, ValidationError, AuthenticationFailed, User.DoesNotExist) as error:
-            raise AuthenticationFailed("The refresh token is invalid, expired or revoked.") from error
-        return Response(
-            {
-                "access_token": refresh.validated_data["access"],
-                "refresh_token": refresh.validated_data["refresh"],
-                "token_type": "bearer",
-            }
-        )
+        return Response(services.rotate_refresh_token(data.validated_data["refresh_token"]))
 
 
 class LogoutView(APIView):
@@ -106,6 +98,51 @@ class LogoutView(APIView):
             raise ValidationError({"refresh_token": ["This token belongs to another account."]})
         token.blacklist()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=["auth"],
+        description="Ends every refresh token and browser session of the learner (a lost phone).",
+    )
+    def post(self, request):
+        services.end_all_sessions(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GuardianView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.GuardianInput,
+        responses={202: None, 400: BAD_INPUT, 429: LIMITED},
+        tags=["users"],
+        description="(Re)sends the guardian's consent mail, to a new address if given; only while consent is pending.",
+    )
+    def post(self, request):
+        enforce(request, group="guardian-mail", key=f"user:{request.user.pk}", rates=settings.GUARDIAN_MAIL_RATES)
+        data = s.GuardianInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.request_guardian_consent(
+            user=request.user,
+            guardian_email=data.validated_data.get("guardian_email", ""),
+            site_url=request.build_absolute_uri("/"),
+        )
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+def _first_message(errors) -> str:
+    """The first error sentence of a serializer's errors, for clients that show only `detail`."""
+    if isinstance(errors, dict):
+        for value in errors.values():
+            return _first_message(value)
+    if isinstance(errors, list) and errors:
+        return _first_message(errors[0])
+    return str(errors)
 
 
 class GoogleView(PublicAPIView):

@@ -23,10 +23,11 @@ def test_sign_up_log_out_and_log_in_again_by_email(page, live_server):
     page.get_by_role("link", name="Sign up").first.click()
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
 
-    page.get_by_label("Email").fill("Ana.Browser@Example.com")
+    page.locator("#id_email").fill("Ana.Browser@Example.com")
     page.get_by_label("Username").fill("anabrowser")
     page.locator("#id_password1").fill("S4fe-pass-phrase")
     page.locator("#id_password2").fill("S4fe-pass-phrase")
+    page.get_by_label("Year you were born").select_option("2000")
     page.get_by_role("button", name="Sign Up").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
@@ -62,7 +63,7 @@ def test_change_settings_then_delete_the_account(page, live_server):
     page.get_by_label("Display name").fill("Ana the Saver")
     page.get_by_label("Time zone").select_option("Europe/Rome")
     page.get_by_label("Show me on leaderboards").uncheck()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save").first.click()
 
     expect(page.get_by_text("Settings saved.")).to_be_visible()
     expect(page.get_by_label("Display name")).to_have_value("Ana the Saver")

@@ -19,6 +19,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "example.com",
+    "EMAIL_HOST": "smtp.example.com",
 }
 
 
@@ -31,6 +32,14 @@ def test_check_deploy_is_clean_in_production():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_without_a_mail_server_every_start_warns_that_mails_go_to_the_log():
+    production = {name: value for name, value in PRODUCTION.items() if name != "EMAIL_HOST"}
+    result = manage("check", "--deploy", **production)
+
+    assert "accounts.W001" in result.stderr + result.stdout
+    assert "EMAIL_HOST is not set" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_with_the_development_key():

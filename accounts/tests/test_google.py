@@ -52,8 +52,9 @@ def test_second_sign_in_is_the_same_user_linked_by_sub(api, google_server):
     assert SocialAccount.objects.count() == 1
 
 
-def test_existing_user_with_the_same_email_is_linked_not_duplicated(api, google_server):
+def test_existing_user_with_the_same_verified_email_is_linked_not_duplicated(api, google_server):
     existing = UserFactory(username="gina", email="gina.google@example.com")
+    EmailAddress.objects.create(user=existing, email="gina.google@example.com", primary=True, verified=True)
 
     response = sign_in(api, google_server.token())
 
@@ -62,6 +63,22 @@ def test_existing_user_with_the_same_email_is_linked_not_duplicated(api, google_
     assert SocialAccount.objects.get(provider="google", uid="google-sub-1").user == existing
     assert EmailAddress.objects.get(user=existing, email="gina.google@example.com").verified
     assert client_for(existing).get("/api/v1/users/me").json()["username"] == "gina"
+
+
+def test_google_never_takes_over_an_account_whose_email_was_never_verified(api, google_server):
+    # Someone registered with Gina's address without proving it; Gina now signs in with Google
+    # (or the other way round): neither may end up in the other's account.
+    squatter = UserFactory(username="squatter", email="gina.google@example.com")
+    EmailAddress.objects.create(user=squatter, email="gina.google@example.com", primary=True, verified=False)
+
+    response = sign_in(api, google_server.token())
+
+    assert response.status_code == 409
+    assert "Sign in with your password, then connect Google in settings." in response.json()["detail"]
+    assert set(response.json()) == {"detail"}
+    assert not SocialAccount.objects.exists()
+    assert not EmailAddress.objects.get(user=squatter).verified
+    assert User.objects.count() == 1
 
 
 def test_new_user_whose_derived_username_is_taken_gets_a_free_one(api, google_server):

@@ -53,6 +53,7 @@ def test_signup_page_creates_a_signed_in_learner_through_our_service(client):
             "username": "ana",
             "password1": "S4fe-pass-phrase",
             "password2": "S4fe-pass-phrase",
+            "birth_year": "2000",
         },
     )
 

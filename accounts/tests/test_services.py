@@ -2,6 +2,7 @@
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -210,15 +211,24 @@ def test_google_sign_in_drops_a_picture_url_too_long_to_keep(db):
     assert user.avatar_url == ""
 
 
-def test_google_sign_in_verifies_an_existing_unverified_address(db):
+def test_google_sign_in_refuses_an_existing_account_whose_address_is_unverified(db):
     user = services.register_user(username="gina", email="gina@example.com", password="S4fe-pass-phrase")
     assert not EmailAddress.objects.get(user=user).verified
 
+    with pytest.raises(services.GoogleEmailUnverified):
+        services.sign_in_with_google(identity=identity(email="GINA@example.com"))
+
+    assert not SocialAccount.objects.filter(user=user).exists()
+    assert not EmailAddress.objects.get(user=user).verified
+
+
+def test_google_sign_in_links_an_existing_account_whose_address_is_verified(db):
+    user = services.register_user(username="gina", email="gina@example.com", password="S4fe-pass-phrase")
+    EmailAddress.objects.filter(user=user).update(verified=True)
+
     assert services.sign_in_with_google(identity=identity(email="GINA@example.com")) == user
 
-    address = EmailAddress.objects.get(user=user)
-    assert address.verified
-    assert address.primary
+    assert SocialAccount.objects.get(user=user).uid == "sub-1"
 
 
 def test_google_sign_in_derives_a_username_from_odd_addresses(db):

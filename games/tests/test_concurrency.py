@@ -1,13 +1,11 @@
 """Plays that arrive at the same moment (double taps, two tabs, retries): PostgreSQL row locks."""
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from achievements.models import LedgerEntry, Reason, UserAchievement
 from achievements.tests.factories import AchievementFactory, DailyQuestTemplateFactory
+from conftest import run_together
 from core.errors import DomainError
 from games.models import Attempt, UserGame
 from games.services import complete_attempt, start_attempt, submit_attempt
@@ -17,32 +15,6 @@ from .factories import ClientGameFactory, correct_answers, make_game, wrong_answ
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 20
-
-
-def run_together(count: int, work) -> tuple[list, list[BaseException]]:
-    """Run work(i) in `count` threads released at once; returns (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors, guard = [], [], threading.Lock()
-
-    def worker(index):
-        try:
-            barrier.wait(timeout=10)
-            value = work(index)
-            with guard:
-                results.append(value)
-        except BaseException as error:  # noqa: BLE001 - every failure is reported by the test
-            with guard:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return results, errors
 
 
 def assert_ledger_clean():

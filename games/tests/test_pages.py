@@ -156,6 +156,7 @@ def test_journey_sign_up_play_first_quest_and_unlock_the_second(page, live_serve
     page.fill("input[name=username]", "mira")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
+    page.select_option("select[name=birth_year]", "2000")
     page.click("form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     assert "0 XP" in page.text_content("[data-testid=xp-total]")
