@@ -163,10 +163,12 @@ class ConsentOutcome:
 
 
 def _consenting_user(token: str) -> User:
-    """The learner a guardian's link names (locked), or consent.BadLink."""
+    """The learner a guardian's link names (locked), pending or approved, or consent.BadLink."""
     link = consent.read_token(token)
     user = User.objects.select_for_update().filter(pk=link.user_id).first()
     if user is None or user.guardian_email != link.guardian_email:
+        raise consent.BadLink(expired=False)
+    if user.consent_status not in (ConsentStatus.PENDING, ConsentStatus.GRANTED):
         raise consent.BadLink(expired=False)
     return user
 
@@ -186,8 +188,6 @@ def approve_consent(*, token: str) -> tuple[User, str]:
     user = _consenting_user(token)
     if user.consent_status == ConsentStatus.GRANTED:
         return user, ConsentOutcome.ALREADY_APPROVED
-    if user.consent_status != ConsentStatus.PENDING:
-        raise consent.BadLink(expired=False)
     user.consent_status = ConsentStatus.GRANTED
     user.consent_at = timezone.now()
     user.save(update_fields=["consent_status", "consent_at"])
@@ -201,8 +201,6 @@ def decline_consent(*, token: str) -> tuple[User, str]:
     user = _consenting_user(token)
     if user.consent_status == ConsentStatus.GRANTED:
         return user, ConsentOutcome.DECLINE_REFUSED
-    if user.consent_status != ConsentStatus.PENDING:
-        raise consent.BadLink(expired=False)
     delete_account(user=user)
     return user, ConsentOutcome.DECLINED
 

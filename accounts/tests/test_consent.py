@@ -374,3 +374,33 @@ def test_services_refuse_what_the_serializer_would_too():
     with pytest.raises(consent.GuardianRequired):
         services.register_user(username="a", email="a@example.com", password=None, birth_year=THIS_YEAR - 12)
     assert not User.objects.exists()
+
+
+# ---- the learner's pages -----------------------------------------------------------------
+
+
+def test_the_dashboard_asks_a_learner_without_a_birth_year_once_per_visit(client):
+    learner = UserFactory(birth_year=None)
+    client.force_login(learner)
+
+    first = client.get("/").content.decode()
+    second = client.get("/").content.decode()
+
+    assert 'data-testid="ask-age"' in first
+    assert 'data-testid="ask-age"' not in second
+
+
+def test_settings_take_the_birth_year_and_mail_the_guardian_of_a_minor(client):
+    learner = UserFactory(birth_year=None)
+    client.force_login(learner)
+
+    missing = client.post("/settings/guardian/", {"birth_year": THIS_YEAR - 13})
+    saved = client.post("/settings/guardian/", {"birth_year": THIS_YEAR - 13, "guardian_email": "parent@example.com"})
+
+    assert missing.status_code == 400
+    assert "guardian" in missing.content.decode()
+    assert saved.status_code == 302
+    learner.refresh_from_db()
+    assert (learner.birth_year, learner.consent_status) == (THIS_YEAR - 13, ConsentStatus.PENDING)
+    assert [m.to for m in mail.outbox] == [["parent@example.com"]]
+    assert 'data-testid="consent-pending"' in client.get("/settings/").content.decode()

@@ -1,16 +1,13 @@
 """The coin shop: redeeming through the API, and the races PostgreSQL's row locks must win."""
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from achievements import selectors
 from achievements.models import LedgerEntry, Reason, Redemption, ShopItem
-from conftest import client_for
+from conftest import client_for, run_together
 
 from .factories import ShopItemFactory
 from .reward_helpers import boards_fixture, earn  # noqa: F401
@@ -227,24 +224,9 @@ def test_redemptions_selector_is_the_learners_own(learner):
 
 
 def race(n, action):
-    """Run `action(i)` in n threads released together; each closes its own connection."""
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = action(index)
-        except Exception as error:  # noqa: BLE001 - reported as the thread's result
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    """Run `action(i)` in n threads released together; any error fails the test."""
+    results, errors = run_together(n, action)
+    assert errors == [], errors
     return results
 
 
