@@ -29,6 +29,7 @@ from .selectors import own_conversation
 from .signals import QuestionAsked
 
 HISTORY_MESSAGES = 10
+TITLE_LENGTH = Conversation._meta.get_field("title").max_length or 120
 SAFETY_SLUGS = ["why-keep-my-pin-and-card-details-secret", "how-do-i-spot-a-phishing-message", "what-is-identity-theft"]
 
 
@@ -84,7 +85,9 @@ def ask_question(*, user: User, text: str, conversation_id: int | None = None) -
     scan = safety.scan(text)
     if conversation_id is None:
         conversation = Conversation.objects.create(
-            user=user, title=Truncator(" ".join(scan.redacted.split())).chars(60)
+            # Truncator counts combining marks as nothing; the column counts code points.
+            user=user,
+            title=Truncator(" ".join(scan.redacted.split())).chars(60)[:TITLE_LENGTH],
         )
     else:
         conversation = own_conversation(user=user, conversation_id=conversation_id)

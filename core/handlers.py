@@ -1,8 +1,13 @@
 """The one place where domain errors become HTTP answers, for the API and for pages."""
 
+import logging
+
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.db import DataError
+from django.http import HttpRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_ratelimit.exceptions import Ratelimited
@@ -14,7 +19,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import errors
 
+logger = logging.getLogger(__name__)
+
 RATE_LIMITED_MESSAGE = gettext_noop("Too many requests. Please wait a minute and try again.")
+TOO_BIG_MESSAGE = gettext_noop("The request body is too large (1 MB at most).")
 
 # Most specific first: a subclass of Conflict is a 409 even if it also names another kind.
 STATUS_BY_KIND: dict[type[errors.DomainError], int] = {
@@ -52,7 +60,55 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         # A model's own validation (full_clean in a service) is bad input too: 400, not 500.
         exc = ValidationError(detail=get_error_detail(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": _(TOO_BIG_MESSAGE)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, DataError):
+        # A value the database cannot hold (a text past its column) is the client's input, not our crash.
+        logger.warning("Refused input the database cannot store: %s", exc.__class__.__name__)
+        return Response({"detail": _("A value in the request is too long or malformed.")}, status=400)
     return drf_exception_handler(exc, context)
+
+
+# ---- Django's error views: JSON under /api/, branded pages elsewhere --------------------------
+
+ERROR_DETAILS = {
+    400: gettext_noop("Bad request."),
+    403: gettext_noop("You do not have permission to do this."),
+    404: gettext_noop("Not found."),
+    413: TOO_BIG_MESSAGE,
+    500: gettext_noop("Something went wrong on our side. Please try again in a moment."),
+}
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(request: HttpRequest, code: int, detail: str | None = None):
+    """One error for a client: `{"detail"}` JSON for the API, the branded page for a person."""
+    message = detail or _(ERROR_DETAILS[code])
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=code)
+    return render(request, f"{code if code in (400, 403, 404) else 400}.html", {"message": message}, status=code)
+
+
+def bad_request(request, exception=None):
+    return error_response(request, 400)
+
+
+def permission_denied(request, exception=None):
+    return error_response(request, 403)
+
+
+def page_not_found(request, exception=None):
+    return error_response(request, 404)
+
+
+def server_error(request):
+    if is_api(request):
+        return JsonResponse({"detail": _(ERROR_DETAILS[500])}, status=500)
+    # No request context (no user, no database): the page must render whatever failed.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
 
 
 def ratelimited_page(request, exception):

@@ -48,12 +48,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.middleware.ForwardedForMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.RequestHygieneMiddleware",  # after the language is known, before any body is read
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -191,9 +192,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "core.parsers.SafeJSONParser",
+        "core.parsers.SafeFormParser",
+        "core.parsers.SafeMultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -223,6 +224,9 @@ SPECTACULAR_SETTINGS = {
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+
+# Bodies: 1 MB for the API and forms (413 past it); uploaded files stream to disk and do not count.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Rate limits: per IP and per account, in the shared cache.
 RATELIMIT_USE_CACHE = "default"
@@ -265,9 +269,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="RaiPlay <no-reply@raiplay.local>")
 
-# Behind nginx, the client address comes from X-Forwarded-For as nginx sets it;
-# otherwise that header is client-supplied and ignored.
+# Behind nginx, the client address is the X-Forwarded-For hop nginx added, believed only
+# for requests whose peer is a trusted proxy (core.middleware.ForwardedForMiddleware);
+# a request straight to the app port keeps its own address and loses X-Forwarded-*.
 BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if BEHIND_PROXY else [])
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True

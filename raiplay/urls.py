@@ -17,5 +17,11 @@ urlpatterns = [
     path("", include("achievements.urls")),
     path("", include("chat.urls")),
 ]
+# JSON under /api/, the branded pages elsewhere (core.handlers).
+handler400 = "core.handlers.bad_request"
+handler403 = "core.handlers.permission_denied"
+handler404 = "core.handlers.page_not_found"
+handler500 = "core.handlers.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
