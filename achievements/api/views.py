@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from core.idempotency import KEY_PARAMETER, idempotent
 
 from .. import leaderboards, selectors, services
 from . import serializers as s
@@ -91,9 +92,10 @@ class ShopItemsView(generics.ListAPIView):
         return selectors.shop_items()
 
 
-@extend_schema(request=None, responses={201: s.RedeemOutput}, tags=["shop"])
+@extend_schema(request=None, responses={201: s.RedeemOutput}, tags=["shop"], parameters=[KEY_PARAMETER])
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
+@idempotent
 def redeem(request, pk: int):
     item = get_object_or_404(selectors.shop_items(), pk=pk)
     redemption = services.redeem_item(user=request.user, item=item)

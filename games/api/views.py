@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from core.idempotency import KEY_PARAMETER, idempotent
 from core.rewards import RewardsSerializer
 
 from .. import selectors, services
@@ -91,8 +92,9 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         ]
         return Response({"count": len(body), "results": body})
 
-    @extend_schema(request=s.AttemptInput, responses={201: AttemptOutput})
+    @extend_schema(request=s.AttemptInput, responses={201: AttemptOutput}, parameters=[KEY_PARAMETER])
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @idempotent
     def attempts(self, request, pk=None):
         game = self.get_object()
         data = s.AttemptInput(data=request.data)
@@ -106,8 +108,9 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         attempt = services.start_attempt(user=request.user, game=self.get_object())
         return Response({"attempt_id": attempt.pk}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CompleteInput, responses={200: AttemptOutput})
+    @extend_schema(request=s.CompleteInput, responses={200: AttemptOutput}, parameters=[KEY_PARAMETER])
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @idempotent
     def complete(self, request, pk=None):
         game = self.get_object()
         data = s.CompleteInput(data=request.data)

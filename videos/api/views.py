@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from core.categories import Category
+from core.idempotency import KEY_PARAMETER, idempotent
 from core.ratelimits import enforce
 
 from .. import selectors, services
@@ -143,7 +144,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
             "earn nothing. A negative position, or one past twice the duration (or 24 hours), is refused with 400."
         ),
         request=s.ProgressInput,
-        parameters=VIDEO_ID,
+        parameters=[*VIDEO_ID, KEY_PARAMETER],
         responses={
             200: s.ProgressOutput,
             400: OpenApiResponse(
@@ -154,6 +155,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
         },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @idempotent
     def progress(self, request, pk=None):
         # The player reports every few seconds; far more than that is a script.
         enforce(request, group="video-progress", key="user", rates=[settings.VIDEO_PROGRESS_RATE])
