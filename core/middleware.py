@@ -79,3 +79,24 @@ class RequestHygieneMiddleware:
 
 def _has_nul(query) -> bool:
     return any("\x00" in key or any("\x00" in v for v in query.getlist(key)) for key in query)
+
+
+class PrivateApiNoStoreMiddleware:
+    """`Cache-Control: no-store` on API answers for a signed-in caller: no proxy or shared
+    device keeps a learner's data. Public answers (health, schema, anonymous reads) may be cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/") and _private(request):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+def _private(request) -> bool:
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)

@@ -55,6 +55,13 @@ def test_production_refuses_to_start_with_the_development_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_a_short_secret_key():
+    result = manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": "abcde"})
+
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="x")
 
@@ -144,7 +151,9 @@ def test_nginx_balances_both_app_servers_and_forwards_the_client():
     assert "server web1:8000" in upstream
     assert "server web2:8000" in upstream
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in conf
-    assert re.search(r"proxy_set_header X-Forwarded-Proto \$\w+;", conf)
+    # The scheme nginx served, never one the client claims in its own X-Forwarded-Proto.
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
+    assert "$http_x_forwarded_proto" not in conf
     assert re.search(r"client_max_body_size \d+m;", conf)
     stream = re.search(r"location /api/v1/chat/stream \{(.*?)\}", conf, re.S).group(1)
     assert "proxy_buffering off;" in stream

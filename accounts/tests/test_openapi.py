@@ -122,7 +122,8 @@ def test_swagger_ui_renders_from_local_static_files(client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "/api/v1/schema/" in page
+    assert "/api/v1/schema/" in client.get("/api/v1/docs/?script=").content.decode()  # no inline script
+    assert "<script>" not in page
     assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
     assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets)
     assert any(asset.endswith("swagger-ui.css") for asset in assets)
