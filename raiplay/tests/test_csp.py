@@ -75,12 +75,13 @@ def test_no_page_breaks_its_content_security_policy(browser, live_server):
     anonymous = browser.new_context()
     signed_in = browser.new_context()
     sign_in(signed_in, live_server, learner)
-    found = {
-        **violations_on(anonymous, live_server, PUBLIC_PAGES),
-        **violations_on(signed_in, live_server, LEARNER_PAGES),
-    }
-    anonymous.close()
-    signed_in.close()
+    admin = browser.new_context()
+    sign_in(admin, live_server, editor)
+    found = violations_on(anonymous, live_server, PUBLIC_PAGES)
+    found.update(violations_on(signed_in, live_server, LEARNER_PAGES))
+    found.update(violations_on(admin, live_server, EDITOR_PAGES))
+    for context in (anonymous, signed_in, admin):
+        context.close()
 
     assert found == {}
 
