@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test bench lint format install setup clean
+.PHONY: run test bench lint format install setup clean stack stack-down stack-status
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ lint: install  ## ruff, formatting, migrations, the layers of DESIGN.md (import-
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+stack: install  ## deploy/docker-compose.yml without Docker: nginx on :8080, two gunicorns, local PostgreSQL + Redis
+	deploy/stack.sh up
+	@echo "Running in the background (state in .stack/). Stop it with: make stack-down"
+
+stack-down:  ## stop what `make stack` started (never PostgreSQL or Redis)
+	deploy/stack.sh down
+
+stack-status:
+	deploy/stack.sh status
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
