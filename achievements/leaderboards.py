@@ -12,6 +12,7 @@ written to the sets, and are dropped from them when that changes.
 
 import contextlib
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -24,6 +25,8 @@ from django.db import transaction
 from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import TruncSecond
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from accounts.models import ConsentStatus, User
 from core.metrics import XP_TOTAL
@@ -108,13 +111,19 @@ def _decode(score: float) -> int:
 # ---- Redis -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _client_for(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_connect_timeout=0.3, socket_timeout=0.5)
+@lru_cache(maxsize=8)
+def _client_for(url: str, timeout: float) -> redis.Redis:
+    # Never retried: a command that timed out may still run once Redis wakes up, and a
+    # resent XP script would then count twice. A failure drops the ready marker instead,
+    # and the boards are rebuilt from the ledger.
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=0.3, socket_timeout=timeout, retry=Retry(NoBackoff(), 0), retry_on_timeout=False
+    )
 
 
-def _client() -> redis.Redis | None:
-    return _client_for(settings.REDIS_URL) if settings.REDIS_URL else None
+def _client(*, timeout: float = 0.5) -> redis.Redis | None:
+    """The request-path client (0.5 s), or a patient one for commands (`rebuild_leaderboards`)."""
+    return _client_for(settings.REDIS_URL, timeout) if settings.REDIS_URL else None
 
 
 def _prefix() -> str:
@@ -148,10 +157,27 @@ def record_after_commit(*, user: User, xp: int, at: datetime) -> None:
     transaction.on_commit(lambda: _add(user_id, xp, at))
 
 
+# Learners whose last update failed in this process: their scores are re-read from the
+# database at this process's next successful contact with Redis. A failed update may still
+# run when a hung Redis wakes, or never: either way the database has the last word.
+_unsure: set[int] = set()
+_unsure_lock = threading.Lock()
+
+
+def _heal() -> None:
+    with _unsure_lock:
+        ids = list(_unsure)
+        _unsure.clear()
+    if ids and not _refresh_members(ids):
+        with _unsure_lock:
+            _unsure.update(ids)
+
+
 def _add(user_id: int, xp: int, at: datetime) -> None:
     client = _client()
     if client is None:
         return
+    _heal()
     try:
         script = client.register_script(_ADD_XP)
         member, tie = _member(user_id), _tie(at)
@@ -162,6 +188,8 @@ def _add(user_id: int, xp: int, at: datetime) -> None:
         # The sets are now behind the ledger: drop the marker so reads use the database
         # until `rebuild_leaderboards` (or the next read) restores them.
         logger.warning("leaderboard update failed for user %s; falling back to the database", user_id)
+        with _unsure_lock:
+            _unsure.add(user_id)
         _forget_ready()
 
 
@@ -183,12 +211,15 @@ def _score(xp: int, reached: datetime) -> int:
     return xp * SHIFT + _tie(reached)
 
 
-def _refresh_members(user_ids) -> None:
-    """Rewrite these learners' scores from the database (absent from it: removed from the sets)."""
+def _refresh_members(user_ids) -> bool:
+    """Rewrite these learners' scores from the database (absent from it: removed from the sets).
+
+    Returns whether Redis took it.
+    """
     client = _client()
     ids = list(user_ids)
     if client is None or not ids:
-        return
+        return True
     start = week_start()
     try:
         for chunk in range(0, len(ids), 1000):
@@ -205,6 +236,8 @@ def _refresh_members(user_ids) -> None:
             pipe.execute()
     except redis.RedisError:
         _forget_ready()
+        return False
+    return True
 
 
 def _drop_members(client: redis.Redis, user_ids) -> None:
@@ -220,25 +253,42 @@ def _drop_members(client: redis.Redis, user_ids) -> None:
         _forget_ready()
 
 
-def rebuild() -> int:
-    """Rewrite both sorted sets from the database (the ledger is the record). Returns learners written."""
-    client = _client()
+def rebuild(*, timeout: float = 0.5) -> int:
+    """Rewrite both sorted sets from the database (the ledger is the record). Returns learners written.
+
+    Built aside under temporary keys in chunks, then swapped in with one atomic RENAME each:
+    readers see the old board or the new one, never half of one, and Redis is never held
+    by one huge transaction.
+    """
+    client = _client(timeout=timeout)
     if client is None:
         return 0
     started = timezone.now()
     start = week_start(started)
-    all_rows = list(_all_time_queryset().values_list("uid", "score", "reached"))
-    week_rows = list(_week_queryset(start).values_list("uid", "score", "reached"))
-    pipe = client.pipeline(transaction=True)  # readers see the old sets or the new ones, never half
-    pipe.delete(_key(ALL), _key(WEEK, start))
-    for key, rows in ((_key(ALL), all_rows), (_key(WEEK, start), week_rows)):
-        for chunk in range(0, len(rows), 10_000):
-            pipe.zadd(key, {_member(uid): _score(xp, at) for uid, xp, at in rows[chunk : chunk + 10_000]})
-    pipe.expire(_key(WEEK, start), WEEK_TTL)
+    boards = {
+        _key(ALL): _all_time_queryset().values_list("uid", "score", "reached"),
+        _key(WEEK, start): _week_queryset(start).values_list("uid", "score", "reached"),
+    }
+    written = 0
+    swap = client.pipeline(transaction=True)
+    for key, rows in boards.items():
+        aside = f"{key}:building"
+        client.delete(aside)
+        count = 0
+        for chunk in _chunks(rows.iterator(chunk_size=10_000), 10_000):
+            client.zadd(aside, {_member(uid): _score(xp, at) for uid, xp, at in chunk})
+            count += len(chunk)
+        if count:
+            swap.rename(aside, key)
+        else:
+            swap.delete(key)
+        if key == _key(ALL):
+            written = count
+    swap.expire(_key(WEEK, start), WEEK_TTL)
     # The marker expires so that an update lost in a short outage (when even dropping the
     # marker failed) is repaired by the next rebuild within READY_TTL.
-    pipe.set(_ready_key(), "1", ex=READY_TTL)
-    pipe.execute()
+    swap.set(_ready_key(), "1", ex=READY_TTL)
+    swap.execute()
     # A grant that committed while the sets were being rewritten may have had its update
     # overwritten: re-read the learners who earned anything around that time.
     recent = (
@@ -249,7 +299,18 @@ def rebuild() -> int:
         .distinct()
     )
     _refresh_members(recent)
-    return len(all_rows)
+    return written
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _redis_ready(client: redis.Redis) -> bool:
@@ -361,6 +422,7 @@ def board(*, period: str = ALL, limit: int = 50, user: User | None = None, aroun
     ranked, me, people = None, None, {}
     client = _client()
     if client is not None:
+        _heal()
         try:
             if _redis_ready(client):
                 ranked, me = _redis_board(client, period, limit, user, around)

@@ -13,7 +13,8 @@ class Command(BaseCommand):
             self.stdout.write("REDIS_URL is not set: leaderboards are read from the database; nothing to rebuild.")
             return
         try:
-            count = leaderboards.rebuild()
+            # A rebuild of a big board takes seconds per round trip: not the request path's 0.5 s.
+            count = leaderboards.rebuild(timeout=60)
         except redis.RedisError as error:
             raise CommandError(f"Redis is unreachable, nothing was rebuilt: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Leaderboards rebuilt: {count} learner(s) on the all-time board."))
