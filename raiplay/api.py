@@ -1,5 +1,7 @@
 """The v1 API: each app's routes under one prefix."""
 
+from typing import cast
+
 from django.conf import settings
 from django.urls import include, path
 from django.utils.csp import CSP
@@ -14,7 +16,7 @@ urlpatterns = [
     # Swagger UI injects its own <style> element: the one page allowed inline styles.
     path(
         "docs/",
-        csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+        csp_override({**cast("dict[str, list[str]]", settings.SECURE_CSP), "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
             SpectacularSwaggerSplitView.as_view(url_name="schema")
         ),
         name="docs",
