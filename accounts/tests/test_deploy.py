@@ -119,10 +119,11 @@ def compose():
     return yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
 
 
-def test_compose_runs_nginx_two_app_servers_postgres_redis_and_a_migration(compose):
+def test_compose_runs_nginx_two_app_servers_postgres_redis_a_migration_and_a_scheduler(compose):
     services = compose["services"]
 
-    assert set(services) == {"nginx", "web1", "web2", "db", "redis", "migrate"}
+    assert set(services) == {"nginx", "web1", "web2", "db", "redis", "migrate", "scheduler"}
+    assert "purge_idempotency_keys" in " ".join(services["scheduler"]["command"])
     assert services["db"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
