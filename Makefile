@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test bench lint format install setup clean stack stack-down stack-status
+.PHONY: run test bench fuzz lint format install setup clean stack stack-down stack-status load
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: install  ## the whole suite; PostgreSQL/Redis/browser tests skip (and say 
 bench: install  ## performance benchmarks (pytest-benchmark)
 	$(PY) -m pytest -m benchmark --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,ops,rounds $(PYTEST_ARGS)
 
+fuzz: install  ## schemathesis over every API operation, signed in, all checks (FUZZ_EXAMPLES per operation)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(PY) -m pytest raiplay/tests/test_api_fuzz.py $(PYTEST_ARGS)
+
 lint: install  ## ruff, formatting, migrations, the layers of DESIGN.md (import-linter), types (mypy)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -51,6 +54,9 @@ stack-down:  ## stop what `make stack` started (never PostgreSQL or Redis)
 
 stack-status:
 	deploy/stack.sh status
+
+load: install  ## 200 simulated learners for 60 s against `make stack` (locust), then check_ledger
+	deploy/load/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,6 +1,6 @@
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.response import Response
@@ -24,13 +24,20 @@ def _cache_ok() -> bool:
         return False
 
 
+Health = inline_serializer(
+    "Health",
+    {
+        "status": serializers.ChoiceField(choices=["ok", "error"]),
+        "database": serializers.CharField(help_text="`ok` or `down`."),
+        "cache": serializers.CharField(help_text="`ok` or `down`."),
+    },
+)
+
+
 @extend_schema(
     responses={
-        200: inline_serializer(
-            "Health",
-            {"status": serializers.CharField(), "database": serializers.CharField(), "cache": serializers.CharField()},
-        ),
-        503: None,
+        200: Health,
+        503: OpenApiResponse(Health, description="The database is unreachable: the same body, `status` is `error`."),
     },
     description="Liveness for load balancers: 503 when the database is unreachable.",
 )

@@ -9,6 +9,11 @@ from .. import consent, selectors, services
 from ..models import ConsentStatus, User, validate_timezone
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]})
+class BlankableURLField(serializers.URLField):
+    """A URL, or "" for none: `format: uri` alone refuses the empty string."""
+
+
 class SignupInput(serializers.Serializer):
     # No "@": sign-in takes a username or an email, and one must never pass for the other.
     username = serializers.RegexField(
@@ -90,6 +95,7 @@ ConsentSerializer = inline_serializer(
 
 
 class MeSerializer(serializers.ModelSerializer):
+    avatar_url = BlankableURLField(read_only=True, help_text="An image address, or empty for none.")
     consent = serializers.SerializerMethodField()
     email_verified = serializers.SerializerMethodField()
 
@@ -140,7 +146,7 @@ class SignupOutput(TokenPair):
 
 class ProfileInput(serializers.Serializer):
     display_name = serializers.CharField(max_length=60, allow_blank=True, required=False)
-    avatar_url = serializers.URLField(max_length=200, allow_blank=True, required=False)
+    avatar_url = BlankableURLField(max_length=200, allow_blank=True, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     show_on_leaderboard = serializers.BooleanField(required=False)
     birth_year = serializers.IntegerField(min_value=1900, max_value=2100, allow_null=True, required=False)

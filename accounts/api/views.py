@@ -1,5 +1,5 @@
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -8,15 +8,14 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.openapi import BAD_INPUT, REFUSED, SIGNED_OUT, error
 from core.ratelimits import enforce
 
 from .. import google, selectors, services
 from ..tokens import token_pair
 from . import serializers as s
 
-BAD_INPUT = OpenApiResponse(description="Invalid input: `{field: [messages]}`")
-REFUSED = OpenApiResponse(description="Credentials refused: `{detail}`")
-LIMITED = OpenApiResponse(description="Too many tries from this address or for this account: `{detail}`")
+LIMITED = error("Too many tries from this address or for this account")
 
 
 class PublicAPIView(APIView):
@@ -86,7 +85,7 @@ class RefreshView(PublicAPIView):
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.RefreshInput, responses={204: None, 400: BAD_INPUT}, tags=["auth"])
+    @extend_schema(request=s.RefreshInput, responses={204: None, 400: BAD_INPUT, 401: SIGNED_OUT}, tags=["auth"])
     def post(self, request):
         data = s.RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -105,7 +104,7 @@ class LogoutAllView(APIView):
 
     @extend_schema(
         request=None,
-        responses={204: None},
+        responses={204: None, 401: SIGNED_OUT},
         tags=["auth"],
         description="Ends every refresh token and browser session of the learner (a lost phone).",
     )
@@ -119,7 +118,12 @@ class GuardianView(APIView):
 
     @extend_schema(
         request=s.GuardianInput,
-        responses={202: None, 400: BAD_INPUT, 429: LIMITED},
+        responses={
+            202: None,
+            400: BAD_INPUT,
+            401: SIGNED_OUT,
+            429: error("Too many resends: `GUARDIAN_MAIL_RATES` per learner"),
+        },
         tags=["users"],
         description="(Re)sends the guardian's consent mail, to a new address if given; only while consent is pending.",
     )
@@ -153,7 +157,8 @@ class GoogleView(PublicAPIView):
             400: BAD_INPUT,
             401: REFUSED,
             429: LIMITED,
-            503: OpenApiResponse(description="Google sign-in not configured, or Google's keys unreachable"),
+            409: error("The Google account's email is not verified"),
+            503: error("Google sign-in not configured, or Google's keys unreachable"),
         },
         tags=["auth"],
         description="An ID token from Google Sign-In: creates the learner, or links one with the same email.",
@@ -172,18 +177,22 @@ class GoogleView(PublicAPIView):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.MeSerializer, tags=["users"])
+    @extend_schema(responses={200: s.MeSerializer, 401: SIGNED_OUT}, tags=["users"])
     def get(self, request):
         return Response(s.MeSerializer(request.user).data)
 
-    @extend_schema(request=s.ProfileInput, responses=s.MeSerializer, tags=["users"])
+    @extend_schema(
+        request=s.ProfileInput, responses={200: s.MeSerializer, 400: BAD_INPUT, 401: SIGNED_OUT}, tags=["users"]
+    )
     def patch(self, request):
         data = s.ProfileInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         user = services.update_profile(user=request.user, **data.validated_data)
         return Response(s.MeSerializer(user).data)
 
-    @extend_schema(responses={204: None}, tags=["users"], description="Erase the account and all its data.")
+    @extend_schema(
+        responses={204: None, 401: SIGNED_OUT}, tags=["users"], description="Erase the account and all its data."
+    )
     def delete(self, request):
         services.delete_account(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -48,7 +48,22 @@ class AchievementSerializer(serializers.ModelSerializer):
         ]
 
 
-class AchievementProgressSerializer(serializers.Serializer):
+class ProgressSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    target = serializers.IntegerField()
+
+
+class AchievementProgressSerializer(AchievementSerializer):
+    """An achievement with the learner's progress towards it; reads a selectors.AchievementProgress."""
+
+    # Declared for the schema: to_representation builds the body.
+    earned = serializers.BooleanField()
+    earned_at = serializers.DateTimeField(allow_null=True)
+    progress = ProgressSerializer()
+
+    class Meta(AchievementSerializer.Meta):
+        fields = [*AchievementSerializer.Meta.fields, "earned", "earned_at", "progress"]
+
     def to_representation(self, item):
         data = AchievementSerializer(item.achievement).data
         data.update(
@@ -92,6 +107,7 @@ class PublicProfileSerializer(serializers.Serializer):
 
 
 class DailyQuestSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, allow_null=True, help_text="Null until the quest is first stored.")
     slug = serializers.CharField(source="template.slug")
     title = serializers.CharField(source="template.title")
     metric = serializers.CharField(source="template.metric")

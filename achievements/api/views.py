@@ -10,9 +10,13 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from core.idempotency import KEY_PARAMETER, idempotent
+from core.openapi import BAD_INPUT, BAD_QUERY, NO_PAGE, SIGNED_OUT, error
 
 from .. import leaderboards, selectors, services
 from . import serializers as s
+
+NOT_FOUND = error("No such learner or item")
+SOLD_OUT = error("Not enough coins, or out of stock; or the `Idempotency-Key` was used for another request")
 
 
 def _learner(request: Request) -> User:
@@ -26,7 +30,11 @@ def _learner(request: Request) -> User:
         OpenApiParameter("limit", int, default=50),
         OpenApiParameter("around", enum=["me"], description="Five learners above and five below the caller."),
     ],
-    responses=s.LeaderboardSerializer,
+    responses={
+        200: s.LeaderboardSerializer,
+        400: BAD_INPUT,
+        401: error("`around=me` without signing in, or invalid credentials"),
+    },
     tags=["leaderboard"],
 )
 @api_view(["GET"])
@@ -43,6 +51,7 @@ def leaderboard(request):
     return Response(s.LeaderboardSerializer(board).data)
 
 
+@extend_schema(responses={200: s.BadgeSerializer(many=True), 401: SIGNED_OUT})
 class BadgesView(generics.ListAPIView):
     serializer_class = s.BadgeSerializer
     permission_classes = [IsAuthenticated]
@@ -52,6 +61,7 @@ class BadgesView(generics.ListAPIView):
         return selectors.badges_for(user=_learner(self.request))
 
 
+@extend_schema(responses={200: s.LedgerEntrySerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE})
 class ActivityView(generics.ListAPIView):
     serializer_class = s.LedgerEntrySerializer
     permission_classes = [IsAuthenticated]
@@ -60,6 +70,7 @@ class ActivityView(generics.ListAPIView):
         return selectors.activity_for(user=_learner(self.request))
 
 
+@extend_schema(responses={200: s.PublicProfileSerializer, 401: SIGNED_OUT, 404: NOT_FOUND})
 class PublicProfileView(generics.RetrieveAPIView):
     serializer_class = s.PublicProfileSerializer
     permission_classes = [AllowAny]
@@ -68,7 +79,7 @@ class PublicProfileView(generics.RetrieveAPIView):
         return selectors.public_profiles()
 
 
-@extend_schema(responses=s.AchievementProgressSerializer(many=True), tags=["achievements"])
+@extend_schema(responses={200: s.AchievementProgressSerializer(many=True), 401: SIGNED_OUT}, tags=["achievements"])
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def achievements(request):
@@ -76,7 +87,7 @@ def achievements(request):
     return Response(s.AchievementProgressSerializer(items, many=True).data)
 
 
-@extend_schema(responses=s.DailyQuestSerializer(many=True), tags=["achievements"])
+@extend_schema(responses={200: s.DailyQuestSerializer(many=True), 401: SIGNED_OUT}, tags=["achievements"])
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def daily_quests(request):
@@ -84,6 +95,7 @@ def daily_quests(request):
     return Response(s.DailyQuestSerializer(quests, many=True).data)
 
 
+@extend_schema(responses={200: s.ShopItemSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE})
 class ShopItemsView(generics.ListAPIView):
     serializer_class = s.ShopItemSerializer
     permission_classes = [IsAuthenticated]
@@ -92,7 +104,12 @@ class ShopItemsView(generics.ListAPIView):
         return selectors.shop_items()
 
 
-@extend_schema(request=None, responses={201: s.RedeemOutput}, tags=["shop"], parameters=[KEY_PARAMETER])
+@extend_schema(
+    request=None,
+    responses={201: s.RedeemOutput, 400: BAD_INPUT, 401: SIGNED_OUT, 404: NOT_FOUND, 409: SOLD_OUT},
+    tags=["shop"],
+    parameters=[KEY_PARAMETER],
+)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 @idempotent
@@ -105,6 +122,7 @@ def redeem(request, pk: int):
     return Response(s.RedeemOutput(body).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(responses={200: s.RedemptionSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE})
 class RedemptionsView(generics.ListAPIView):
     serializer_class = s.RedemptionSerializer
     permission_classes = [IsAuthenticated]

@@ -14,19 +14,54 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.handlers import status_for
+from core.openapi import BAD_QUERY, NO_PAGE, SIGNED_OUT, error
 from core.ratelimits import enforce
 
 from .. import selectors, services
 from . import serializers as s
 
+NOT_FOUND = error("`conversation_id` is not one of the learner's conversations")
 ERRORS = {
-    400: OpenApiResponse(description="Empty or too long message (over 1000 characters)"),
-    404: OpenApiResponse(description="`conversation_id` is not one of the learner's conversations"),
-    429: OpenApiResponse(description="Too many questions: `CHAT_RATES` per learner"),
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Empty or too long message (over 1000 characters)"),
+    401: SIGNED_OUT,
+    403: error("A minor whose guardian has not approved the account yet"),
+    404: NOT_FOUND,
+    429: error("Too many questions: `CHAT_RATES` per learner"),
 }
 MODEL_ERRORS = {
-    502: OpenApiResponse(description="The model failed; the question is saved"),
-    504: OpenApiResponse(description="The model timed out; the question is saved"),
+    502: error("The model failed; the question is saved"),
+    504: error("The model timed out; the question is saved"),
+}
+
+
+def _sse_event(name: str, data: str) -> dict:
+    """One server-sent event: its `event` name, and its `data`, a JSON document."""
+    return {
+        "type": "object",
+        "properties": {
+            "event": {"type": "string", "enum": [name]},
+            "data": {"type": "string", "description": data},
+        },
+        "required": ["event", "data"],
+    }
+
+
+# Open API 3.0 has the `schema` of an event stream describe each event (3.0 cannot give the JSON
+# inside `data` a schema: the descriptions say what it holds).
+CHAT_EVENT = {
+    "oneOf": [
+        _sse_event("message", 'A piece of the answer as it arrives (no `event:` line): `{"token": "..."}`.'),
+        _sse_event(
+            "done",
+            "The last event: `{conversation_id, message_id, question_id, question, conversation_title, "
+            "suggestions, links, rewards}` as ChatOutput has them.",
+        ),
+        _sse_event(
+            "error",
+            'The model failed mid-way (the question is saved): `{"detail": "...", "status": 502}`, '
+            "`status` being what ChatView would answer.",
+        ),
+    ]
 }
 
 
@@ -103,7 +138,7 @@ class ChatStreamView(APIView):
         request=s.ChatInput,
         responses={
             (200, "text/event-stream"): OpenApiResponse(
-                response=OpenApiTypes.STR,
+                response=CHAT_EVENT,
                 description='`data: {"token": "..."}` events as the answer arrives, then `event: done` with '
                 "`data:` {conversation_id, message_id, question_id, suggestions, links, rewards}; a model "
                 'failure mid-way is `event: error` with `data: {"detail", "status"}` (the question is saved).',
@@ -121,7 +156,11 @@ class ChatStreamView(APIView):
         return response
 
 
-@extend_schema(tags=["chat"], description="The learner's conversations, most recently active first.")
+@extend_schema(
+    tags=["chat"],
+    description="The learner's conversations, most recently active first.",
+    responses={200: s.ConversationSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE},
+)
 class ConversationListView(ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.ConversationSerializer
@@ -133,13 +172,13 @@ class ConversationListView(ListAPIView):
 class ConversationDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: s.ConversationDetailSerializer, 404: ERRORS[404]}, tags=["chat"])
+    @extend_schema(responses={200: s.ConversationDetailSerializer, 401: SIGNED_OUT, 404: NOT_FOUND}, tags=["chat"])
     def get(self, request, pk):
         conversation, messages = selectors.conversation_with_messages(user=request.user, conversation_id=pk)
         conversation.message_list = messages
         return Response(s.ConversationDetailSerializer(conversation).data)
 
-    @extend_schema(responses={204: None, 404: ERRORS[404]}, tags=["chat"])
+    @extend_schema(responses={204: None, 401: SIGNED_OUT, 404: NOT_FOUND}, tags=["chat"])
     def delete(self, request, pk):
         services.delete_conversation(user=request.user, conversation_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)

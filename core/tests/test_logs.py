@@ -68,8 +68,13 @@ class _SentryStandIn(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.headers.get("Content-Encoding") == "gzip":
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = gzip.decompress(body)
+        elif encoding == "br":  # sentry-sdk prefers brotli when the package is installed
+            import brotli
+
+            body = brotli.decompress(body)
         type(self).received.append(body)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

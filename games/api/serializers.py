@@ -71,6 +71,22 @@ class GameSerializer(GameBaseSerializer):
         return getattr(game, "state", None) == "locked"
 
 
+class StorylineStepSerializer(GameSerializer):
+    """A quest of the storyline: for visitors `state` is null and `completed`/`locked` false."""
+
+    # Declared for the schema: the storyline view builds the body.
+    position = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["completed", "available", "locked"], allow_null=True)
+
+    class Meta(GameSerializer.Meta):
+        fields = [*GameSerializer.Meta.fields, "position", "state"]
+
+
+class StorylineSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = StorylineStepSerializer(many=True)
+
+
 class GameDetailSerializer(GameBaseSerializer):
     """A game to play: its questions and choices, never which choice is correct."""
 

@@ -1,11 +1,12 @@
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from core.idempotency import KEY_PARAMETER, idempotent
+from core.openapi import BAD_INPUT, BAD_QUERY, KEY_REUSED, NO_PAGE, SIGNED_OUT, error
 from core.rewards import RewardsSerializer
 
 from .. import selectors, services
@@ -25,6 +26,11 @@ AttemptOutput = inline_serializer(
 )
 
 
+NOT_FOUND = error("No such published game (or, for `complete`, no such attempt of the learner's)")
+LOCKED = error("A quest whose previous quest is not done yet")
+PLAY_ERRORS = {400: BAD_INPUT, 401: SIGNED_OUT, 403: LOCKED, 404: NOT_FOUND}
+
+
 def attempt_response(result: services.AttemptResult) -> dict:
     return {
         "attempt_id": result.attempt.pk,
@@ -36,6 +42,7 @@ def attempt_response(result: services.AttemptResult) -> dict:
     }
 
 
+@extend_schema_view(retrieve=extend_schema(responses={200: s.GameDetailSerializer, 401: SIGNED_OUT, 404: NOT_FOUND}))
 class GameViewSet(viewsets.ReadOnlyModelViewSet):
     """Games with the learner's state; play them through `attempts` or `start` + `complete`."""
 
@@ -57,7 +64,13 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("type", enum=["quest", "minigame"]),
             OpenApiParameter("category", str),
             OpenApiParameter("difficulty", int, enum=[1, 2, 3]),
-        ]
+        ],
+        responses={
+            200: s.GameSerializer(many=True),
+            400: BAD_INPUT,
+            401: error("Not signed in, or invalid credentials"),
+            404: NO_PAGE,
+        },
     )
     def list(self, request):
         if not request.user.is_authenticated:
@@ -68,13 +81,16 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(games)
         return self.get_paginated_response(s.GameSerializer(page, many=True).data)
 
-    @extend_schema(responses=s.GameSerializer(many=True))
+    @extend_schema(responses={200: s.GameSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE})
     @action(detail=False, methods=["get"], url_path="minigames")
     def minigames(self, request):
         page = self.paginate_queryset(selectors.minigames().select_related("quest_step"))
         return self.get_paginated_response(s.GameSerializer(page, many=True).data)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, description="Quests in order with `position` and `state`.")
+    @extend_schema(
+        responses={200: s.StorylineSerializer, 401: SIGNED_OUT},
+        description="Quests in order with `position` and `state`.",
+    )
     @action(detail=False, methods=["get"], url_path="quests/storyline")
     def storyline(self, request):
         steps = selectors.storyline_for(user=request.user)
@@ -92,7 +108,11 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         ]
         return Response({"count": len(body), "results": body})
 
-    @extend_schema(request=s.AttemptInput, responses={201: AttemptOutput}, parameters=[KEY_PARAMETER])
+    @extend_schema(
+        request=s.AttemptInput,
+        responses={201: AttemptOutput, **PLAY_ERRORS, 409: KEY_REUSED},
+        parameters=[KEY_PARAMETER],
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     @idempotent
     def attempts(self, request, pk=None):
@@ -102,13 +122,17 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         result = services.submit_attempt(user=request.user, game=game, answers=data.validated_data["answers"])
         return Response(attempt_response(result), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: s.StartOutput})
+    @extend_schema(request=None, responses={201: s.StartOutput, **PLAY_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def start(self, request, pk=None):
         attempt = services.start_attempt(user=request.user, game=self.get_object())
         return Response({"attempt_id": attempt.pk}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CompleteInput, responses={200: AttemptOutput}, parameters=[KEY_PARAMETER])
+    @extend_schema(
+        request=s.CompleteInput,
+        responses={200: AttemptOutput, **PLAY_ERRORS, 409: KEY_REUSED},
+        parameters=[KEY_PARAMETER],
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     @idempotent
     def complete(self, request, pk=None):

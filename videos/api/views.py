@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from core.categories import Category
 from core.idempotency import KEY_PARAMETER, idempotent
+from core.openapi import BAD_INPUT, BAD_QUERY, KEY_REUSED, LIMITED, NO_PAGE, SIGNED_OUT
 from core.ratelimits import enforce
 
 from .. import selectors, services
@@ -15,7 +16,7 @@ from ..models import Video
 from . import serializers as s
 
 Detail = inline_serializer("VideoErrorDetail", {"detail": serializers.CharField()})
-NOT_FOUND = {404: OpenApiResponse(Detail, description="No such published video.")}
+NOT_FOUND = {401: SIGNED_OUT, 404: OpenApiResponse(Detail, description="No such published video.")}
 VIDEO_ID = [OpenApiParameter("id", int, OpenApiParameter.PATH, description="The video's id.")]
 
 
@@ -48,6 +49,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("category", str, enum=Category.values, description="One category."),
             OpenApiParameter("q", str, description="Search text."),
         ],
+        responses={200: s.VideoSerializer(many=True), 400: BAD_INPUT, 401: SIGNED_OUT, 404: NO_PAGE},
     )
     def list(self, request):
         query = s.VideoListQuery(data=request.query_params)
@@ -73,7 +75,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
         tags=["videos"],
         summary="The learner's saved videos",
         description="Published videos the learner saved, last saved first.",
-        responses=s.VideoSerializer(many=True),
+        responses={200: s.VideoSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE},
     )
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
     def saved(self, request):
@@ -152,6 +154,8 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
                 description='Not a valid position: `{"position_seconds": [...]}` or `{"detail": "..."}`.',
             ),
             **NOT_FOUND,
+            409: KEY_REUSED,
+            429: LIMITED,
         },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
