@@ -67,18 +67,15 @@ class RequestHygieneMiddleware:
 
     def __call__(self, request):
         from .handlers import TOO_BIG_MESSAGE, error_response
+        from .parsers import has_nul_field
 
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or _has_nul(request.GET):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or has_nul_field(request.GET):
             return error_response(request, 400, _("Text may not contain NUL characters."))
         length = request.META.get("CONTENT_LENGTH") or "0"
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.path.startswith("/api/") and length.isdigit() and limit and int(length) > limit:
             return error_response(request, 413, _(TOO_BIG_MESSAGE))
         return self.get_response(request)
-
-
-def _has_nul(query) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in query.getlist(key)) for key in query)
 
 
 class PrivateApiNoStoreMiddleware:

@@ -76,9 +76,14 @@ class SafeJSONParser(JSONParser):
         return data
 
 
+def has_nul_field(data) -> bool:
+    """Whether a QueryDict (form fields, a query string) has a NUL in a name or a value."""
+    return any("\x00" in key or any("\x00" in str(v) for v in data.getlist(key)) for key in data)
+
+
 def refuse_nul_fields(data) -> None:
     """ParseError when a form field (name or value) holds a NUL character."""
-    if any("\x00" in key or any("\x00" in str(v) for v in data.getlist(key)) for key in data):
+    if has_nul_field(data):
         raise ParseError(NUL_MESSAGE)
 
 
