@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test bench fuzz lint format install setup clean stack stack-down stack-status load
+.PHONY: run test bench fuzz faults lint format install setup clean stack stack-down stack-status load
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ stack-status:
 
 load: install  ## 200 simulated learners for 60 s against `make stack` (locust), then check_ledger
 	deploy/load/run.sh
+
+faults: install  ## Redis paused and killed, PostgreSQL restarted, under traffic, on a private cluster and Redis
+	deploy/faults/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -67,6 +67,7 @@ return xp
 WEEK_TTL = 15 * 86400
 READY_TTL = 3600
 REBUILD_OVERLAP = timedelta(minutes=2)
+HEAL_WINDOW = timedelta(minutes=10)
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _decode(score: float) -> int:
 def _client_for(url: str, timeout: float) -> redis.Redis:
     # Never retried: a command that timed out may still run once Redis wakes up, and a
     # resent XP script would then count twice. A failure drops the ready marker instead,
-    # and the boards are rebuilt from the ledger.
+    # and `heal_leaderboards` rebuilds the boards from the ledger.
     return redis.Redis.from_url(
         url, socket_connect_timeout=0.3, socket_timeout=timeout, retry=Retry(NoBackoff(), 0), retry_on_timeout=False
     )
@@ -186,7 +187,7 @@ def _add(user_id: int, xp: int, at: datetime) -> None:
             script(keys=[_key(WEEK)], args=[member, xp, tie, WEEK_TTL])
     except redis.RedisError:
         # The sets are now behind the ledger: drop the marker so reads use the database
-        # until `rebuild_leaderboards` (or the next read) restores them.
+        # until the scheduler's `heal_leaderboards` rebuilds them.
         logger.warning("leaderboard update failed for user %s; falling back to the database", user_id)
         with _unsure_lock:
             _unsure.add(user_id)
@@ -211,12 +212,12 @@ def _score(xp: int, reached: datetime) -> int:
     return xp * SHIFT + _tie(reached)
 
 
-def _refresh_members(user_ids) -> bool:
+def _refresh_members(user_ids, *, client: redis.Redis | None = None) -> bool:
     """Rewrite these learners' scores from the database (absent from it: removed from the sets).
 
     Returns whether Redis took it.
     """
-    client = _client()
+    client = client or _client()
     ids = list(user_ids)
     if client is None or not ids:
         return True
@@ -291,14 +292,7 @@ def rebuild(*, timeout: float = 0.5) -> int:
     swap.execute()
     # A grant that committed while the sets were being rewritten may have had its update
     # overwritten: re-read the learners who earned anything around that time.
-    recent = (
-        LedgerEntry.objects.filter(created_at__gte=started - REBUILD_OVERLAP)
-        .exclude(xp=0)
-        .order_by()
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    _refresh_members(recent)
+    _refresh_members(_earners_since(started - REBUILD_OVERLAP), client=client)
     return written
 
 
@@ -314,16 +308,63 @@ def _chunks(iterable, size: int):
 
 
 def _redis_ready(client: redis.Redis) -> bool:
-    if client.exists(_ready_key()):
-        return True
-    # First read after a flush or an outage: one process rebuilds, the others use the database.
-    if client.set(f"{_prefix()}:rebuilding", "1", nx=True, ex=60):
-        try:
-            rebuild()
-        finally:
-            client.delete(f"{_prefix()}:rebuilding")
-        return True
-    return False
+    # Until the scheduler's `heal_leaderboards` rebuilds them (after a flush, an outage or
+    # the marker's hourly expiry), reads use the database: no rebuild runs inside a request.
+    return bool(client.exists(_ready_key()))
+
+
+# ---- healing (the scheduler's work, once a minute) -------------------------------------
+
+
+@dataclass
+class Healed:
+    rebuilt: bool  # the sets were rebuilt from scratch (no ready marker)
+    learners: int  # learners written: the whole board after a rebuild, else the recent earners
+
+
+def heal(*, window: timedelta = HEAL_WINDOW, timeout: float = 60) -> Healed:
+    """Bring the sets back to the database's boards, across every app process.
+
+    Without a ready marker the sets are rebuilt. Otherwise every learner who earned XP in
+    the last `window` is re-read from the database: an update lost by a process that died,
+    or one that a hung Redis ran late, is repaired by the next run. Raises RedisError when
+    Redis does not answer.
+    """
+    client = _client(timeout=timeout)
+    if client is None:
+        return Healed(rebuilt=False, learners=0)
+    if not client.exists(_ready_key()):
+        return Healed(rebuilt=True, learners=rebuild(timeout=timeout))
+    recent = _earners_since(timezone.now() - window)
+    if not _refresh_members(recent, client=client):
+        raise redis.ConnectionError("Redis did not take the healed scores")
+    return Healed(rebuilt=False, learners=len(recent))
+
+
+def differences(*, timeout: float = 60) -> list[str]:
+    """Where the sets disagree with the database on a learner's XP (empty: both boards agree)."""
+    client = _client(timeout=timeout)
+    if client is None:
+        return []
+    if not client.exists(_ready_key()):
+        return ["the sets are not marked ready: reads use the database until the next heal rebuilds them"]
+    start = week_start()
+    found = []
+    for period, key, rows in ((ALL, _key(ALL), _all_time_queryset()), (WEEK, _key(WEEK, start), _week_queryset(start))):
+        expected = {_member(uid): xp for uid, xp in rows.values_list("uid", "score").iterator(chunk_size=10_000)}
+        actual = {member.decode(): _decode(score) for member, score in client.zscan_iter(key)}
+        for member in sorted(expected.keys() | actual.keys()):
+            if expected.get(member) != actual.get(member):
+                found.append(
+                    f"{period}: learner {int(member)} has {actual.get(member)} XP in Redis, "
+                    f"{expected.get(member)} in the database"
+                )
+    return found
+
+
+def _earners_since(since: datetime) -> list[int]:
+    rows = LedgerEntry.objects.filter(created_at__gte=since).exclude(xp=0).order_by()
+    return list(rows.values_list("user_id", flat=True).distinct())
 
 
 # ---- the database ------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """The one place where domain errors become HTTP answers, for the API and for pages."""
 
 import logging
+import sys
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
-from django.http import HttpRequest, HttpResponseServerError, JsonResponse
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -23,6 +24,11 @@ logger = logging.getLogger(__name__)
 
 RATE_LIMITED_MESSAGE = gettext_noop("Too many requests. Please wait a minute and try again.")
 TOO_BIG_MESSAGE = gettext_noop("The request body is too large (1 MB at most).")
+UNAVAILABLE_MESSAGE = gettext_noop("RaiPlay is unavailable for a moment. Please try again in a few seconds.")
+RETRY_AFTER = "2"  # seconds: a database restart or failover is over in a few
+# The database cannot be reached (down, restarting, a dropped connection): a 503 to retry,
+# not a crash. Whatever the request did was rolled back, or its Idempotency-Key tells.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 # Most specific first: a subclass of Conflict is a 409 even if it also names another kind.
 STATUS_BY_KIND: dict[type[errors.DomainError], int] = {
@@ -62,6 +68,11 @@ def exception_handler(exc, context):
         exc = ValidationError(detail=get_error_detail(exc))
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": _(TOO_BIG_MESSAGE)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.warning("Database unavailable: %s", str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
+        response = Response({"detail": _(UNAVAILABLE_MESSAGE)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = RETRY_AFTER
+        return response
     if isinstance(exc, DataError):
         # A value the database cannot hold (a text past its column) is the client's input, not our crash.
         logger.warning("Refused input the database cannot store: %s", exc.__class__.__name__)
@@ -105,10 +116,23 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return unavailable(request)
     if is_api(request):
         return JsonResponse({"detail": _(ERROR_DETAILS[500])}, status=500)
     # No request context (no user, no database): the page must render whatever failed.
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+def unavailable(request) -> HttpResponse:
+    """503 while the database cannot be reached, rendered without it (no request context)."""
+    response: HttpResponse
+    if is_api(request):
+        response = JsonResponse({"detail": _(UNAVAILABLE_MESSAGE)}, status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+    response["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def ratelimited_page(request, exception):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The topology of deploy/docker-compose.yml without Docker, on this machine, for load and
 # fault tests: nginx (127.0.0.1:$STACK_PORT) in front of two gunicorn app servers
-# (deploy/gunicorn.conf.py, on two loopback ports), on the local PostgreSQL and Redis.
+# (deploy/gunicorn.conf.py, on two loopback ports) and the scheduler (`manage.py
+# scheduler`: the leaderboards' heal every 30 s), on the local PostgreSQL and Redis.
 #
 #   deploy/stack.sh up       start what is not running yet (idempotent), wait until healthy
 #   deploy/stack.sh status   what runs, and whether it answers (exit 1 unless all is well)
@@ -10,7 +11,8 @@
 # Settings (environment):
 #   STACK_PORT=8080  STACK_WEB1_PORT=8081  STACK_WEB2_PORT=8082   ports, all on 127.0.0.1
 #   STACK_DIR=<repo>/.stack           pid files, logs, the secret key, nginx temp files, media
-#   STACK_DB=raiplay_stack            database on postgres@127.0.0.1:5432 (created if missing)
+#   STACK_PG_URL=postgres://postgres@127.0.0.1:5432   the PostgreSQL server (no database name)
+#   STACK_DB=raiplay_stack            database on that server (created if missing)
 #   STACK_REDIS_URL=redis://127.0.0.1:6379/2
 #   STACK_WAIT=60                     seconds any one wait may take
 # GUNICORN_* and LOG_FORMAT in the caller's environment reach the app servers; further app
@@ -29,7 +31,7 @@ WEB2_PORT=${STACK_WEB2_PORT:-8082}
 DB=${STACK_DB:-raiplay_stack}
 REDIS=${STACK_REDIS_URL:-redis://127.0.0.1:6379/2}
 WAIT=${STACK_WAIT:-60}
-PG=postgres://postgres@127.0.0.1:5432
+PG=${STACK_PG_URL:-postgres://postgres@127.0.0.1:5432}
 PY=$REPO/.venv/bin/python
 GUNICORN=$REPO/.venv/bin/gunicorn
 LOGS=$STATE/logs
@@ -52,6 +54,7 @@ check_settings() {
   [[ $PORT != "$WEB1_PORT" && $PORT != "$WEB2_PORT" && $WEB1_PORT != "$WEB2_PORT" ]] ||
     die "STACK_PORT, STACK_WEB1_PORT and STACK_WEB2_PORT must differ"
   [[ $DB =~ ^[a-z_][a-z0-9_]*$ ]] || die "STACK_DB must be a plain lower-case name: $DB"
+  [[ $PG =~ ^postgres(ql)?://[^/]+$ ]] || die "STACK_PG_URL is a server without a database name: $PG"
   [[ $WAIT =~ ^[0-9]+$ ]] || die "STACK_WAIT must be a number of seconds: $WAIT"
 }
 
@@ -71,6 +74,7 @@ live_pid() {
 }
 
 web_pid() { live_pid "$STATE/$1.pid" "$STATE/$1.pid"; }
+scheduler_pid() { live_pid "$STATE/scheduler.pid" "$STATE/scheduler.pid"; }
 nginx_pid() { live_pid "$NGINX_PID" "$NGINX_CONF"; }
 
 # HTTP status of a GET (0 when nothing answers); extra arguments are "Name: value" headers.
@@ -186,7 +190,7 @@ ensure_nginx() {
 
 check_services() {
   [[ -x $PY && -x $GUNICORN ]] || die "no virtualenv with gunicorn at $REPO/.venv (make install)"
-  "$PY" - "$PG/postgres" "$REDIS" <<'EOF' || die "PostgreSQL (127.0.0.1:5432) or Redis ($REDIS) does not answer"
+  "$PY" - "$PG/postgres" "$REDIS" <<'EOF' || die "PostgreSQL ($PG) or Redis ($REDIS) does not answer"
 import sys
 
 import psycopg
@@ -243,6 +247,8 @@ setup_app() {
     (umask 077 && grep ' password: ' <<<"$out" >"$STATE/demo_accounts" || true)
     touch "$seeded"
   fi
+  # The boards in Redis, now rather than at the scheduler's first minute.
+  manage heal_leaderboards >>"$log" 2>&1 || say "heal_leaderboards failed (the scheduler retries), see $log"
 }
 
 start_web() {
@@ -263,6 +269,21 @@ start_web() {
     die "$name did not answer 200 on 127.0.0.1:$port/api/v1/health/ within ${WAIT}s"
   fi
   [[ -s $STATE/$name.pid ]] || echo "$pid" >"$STATE/$name.pid"
+}
+
+start_scheduler() {
+  local pid log=$LOGS/scheduler.log
+  rm -f "$STATE/scheduler.pid"
+  say "starting the scheduler (log: $log)"
+  env -i "${APP_ENV[@]}" setsid "$PY" "$REPO/manage.py" scheduler --pidfile "$STATE/scheduler.pid" \
+    </dev/null >>"$log" 2>&1 9>&- &
+  pid=$!
+  local deadline=$((SECONDS + WAIT))
+  until scheduler_pid >/dev/null; do
+    running "$pid" || { tail -n 20 "$log" >&2 || true; die "the scheduler exited, see $log"; }
+    ((SECONDS < deadline)) || die "the scheduler wrote no pid file within ${WAIT}s"
+    sleep 0.2
+  done
 }
 
 render_nginx_conf() {
@@ -322,6 +343,10 @@ up() {
     setup_app
     for name in "${started[@]}"; do start_web "$name"; done
   fi
+  scheduler_pid >/dev/null || {
+    start_scheduler
+    started+=(scheduler)
+  }
   start_nginx
   local url="http://127.0.0.1:$PORT"
   wait_healthy "$url/api/v1/health/" || die "nginx: $url/api/v1/health/ did not answer 200 within ${WAIT}s"
@@ -353,6 +378,7 @@ down() {
   # nginx first (no new requests), then the app servers finish theirs (TERM is graceful).
   stop nginx "$NGINX_PID" "$NGINX_CONF" "$grace" QUIT
   for name in "${WEBS[@]}"; do stop "$name" "$STATE/$name.pid" "$STATE/$name.pid" "$grace" TERM; done
+  stop scheduler "$STATE/scheduler.pid" "$STATE/scheduler.pid" "$grace" TERM
   say "down (PostgreSQL and Redis keep running)"
 }
 
@@ -362,20 +388,26 @@ status() {
   [[ -f $STATE/ports ]] && read -r PORT WEB1_PORT WEB2_PORT <"$STATE/ports"
   if pid=$(nginx_pid); then
     code=$(http_status "http://127.0.0.1:$PORT/api/v1/health/")
-    printf '%-6s running  pid %-8s http://127.0.0.1:%s/  health %s\n' nginx "$pid" "$PORT" "$code"
+    printf '%-9s running  pid %-8s http://127.0.0.1:%s/  health %s\n' nginx "$pid" "$PORT" "$code"
     [[ $code == 200 ]] || ok=1
   else
-    printf '%-6s stopped\n' nginx
+    printf '%-9s stopped\n' nginx
+    ok=1
+  fi
+  if pid=$(scheduler_pid); then
+    printf '%-9s running  pid %s\n' scheduler "$pid"
+  else
+    printf '%-9s stopped\n' scheduler
     ok=1
   fi
   for name in "${WEBS[@]}"; do
     port=$(web_port "$name")
     if pid=$(web_pid "$name"); then
       code=$(http_status "http://127.0.0.1:$port/api/v1/health/")
-      printf '%-6s running  pid %-8s 127.0.0.1:%s  health %s\n' "$name" "$pid" "$port" "$code"
+      printf '%-9s running  pid %-8s 127.0.0.1:%s  health %s\n' "$name" "$pid" "$port" "$code"
       [[ $code == 200 ]] || ok=1
     else
-      printf '%-6s stopped\n' "$name"
+      printf '%-9s stopped\n' "$name"
       ok=1
     fi
   done

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import update_profile
@@ -438,7 +439,7 @@ def test_rebuild_leaderboards_restores_redis_from_the_ledger(boards, clock, caps
 
 
 @pytest.mark.redis
-def test_first_read_after_redis_lost_its_data_rebuilds_the_sets(boards, clock):
+def test_a_read_after_redis_lost_its_data_answers_from_the_database_and_rebuilds_nothing(boards, clock):
     user = UserFactory()
     earn(user, 10)
     assert redis_keys(boards) == []
@@ -446,7 +447,62 @@ def test_first_read_after_redis_lost_its_data_rebuilds_the_sets(boards, clock):
     board = leaderboards.board(period="week", user=user)
 
     assert board.me == {"rank": 1, "xp": 10}
+    assert redis_keys(boards) == []  # a rebuild never runs inside a request: the scheduler's heal does it
+
+
+@pytest.mark.redis
+def test_heal_rebuilds_sets_that_are_not_marked_ready(boards, clock, capsys):
+    user = UserFactory()
+    earn(user, 10)
+
+    call_command("heal_leaderboards")
+
+    assert "rebuilt: 1 learner" in capsys.readouterr().out
     assert {f"{boards}:all", f"{boards}:ready"} <= set(redis_keys(boards))
+    assert leaderboards.board(period="week", user=user).me == {"rank": 1, "xp": 10}
+
+
+@pytest.mark.redis
+def test_heal_rereads_recent_earners_whose_update_another_process_lost(boards, clock, capsys):
+    leaderboards.rebuild()
+    recent, earlier = UserFactory(), UserFactory()
+    earn(earlier, 30)  # no after-commit update ran for either: Redis never heard of them
+    LedgerEntry.objects.filter(user=earlier).update(created_at=timezone.now() - timedelta(minutes=11))
+    earn(recent, 20)
+    assert leaderboards.differences()  # the sets are behind the ledger
+
+    call_command("heal_leaderboards", window=10)
+
+    assert "1 recent earner(s)" in capsys.readouterr().out
+    assert leaderboards._client().zscore(f"{boards}:all", f"{recent.pk:012d}") is not None
+    assert leaderboards._client().zscore(f"{boards}:all", f"{earlier.pk:012d}") is None  # outside the window
+    call_command("heal_leaderboards", window=60)
+    assert leaderboards.differences() == []
+
+
+@pytest.mark.redis
+def test_check_leaderboards_lists_each_difference_and_exits_1(boards, clock, capsys):
+    leaderboards.rebuild()
+    user = UserFactory()
+    earn(user, 25)  # committed without its Redis update
+
+    with pytest.raises(CommandError, match="2 difference"):
+        call_command("check_leaderboards")
+    errors = capsys.readouterr().err
+    assert f"all: learner {user.pk} has None XP in Redis, 25 in the database" in errors
+    assert f"week: learner {user.pk} has None XP in Redis, 25 in the database" in errors
+
+    call_command("heal_leaderboards")
+    call_command("check_leaderboards")
+    assert "agree" in capsys.readouterr().out
+
+
+def test_heal_and_check_without_redis_say_there_is_nothing_to_do(settings, capsys):
+    settings.REDIS_URL = ""
+    call_command("heal_leaderboards")
+    call_command("check_leaderboards")
+    out = capsys.readouterr().out
+    assert "nothing to heal" in out and "nothing to compare" in out
 
 
 @pytest.mark.redis

@@ -122,3 +122,42 @@ def test_a_crash_in_the_api_answers_json_and_a_crash_on_a_page_the_branded_500()
     assert api.json() == {"detail": "Something went wrong on our side. Please try again in a moment."}
     assert "Something went wrong" in page.content.decode()
     assert "Traceback" not in page.content.decode()
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    """Every new use of the database fails as it does while PostgreSQL restarts."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.utils import OperationalError
+
+    def refuse(self):
+        raise OperationalError("connection refused: the server is restarting")
+
+    yield lambda: monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refuse)
+
+
+@override_settings(DEBUG=False)
+@pytest.mark.parametrize("url", ["/api/v1/games/", "/api/v1/users/me", "/api/v1/users/leaderboard"])
+def test_an_unreachable_database_is_a_503_to_retry_in_json(learner, database_down, url):
+    api = client_for(learner)
+    database_down()
+
+    response = api.get(url)
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": "RaiPlay is unavailable for a moment. Please try again in a few seconds."}
+    assert response["Retry-After"] == "2"
+
+
+@override_settings(DEBUG=False)
+def test_an_unreachable_database_is_the_branded_503_on_pages(learner, database_down):
+    client = Client(raise_request_exception=False)
+    client.force_login(learner)
+    database_down()
+
+    page = client.get("/games/")
+
+    assert page.status_code == 503
+    assert page["Retry-After"] == "2"
+    assert "RaiPlay is taking a breath" in page.content.decode()
+    assert "Traceback" not in page.content.decode()

@@ -73,7 +73,7 @@ def alive(pid: int) -> bool:
 
 
 def masters(state: Path) -> dict[str, int]:
-    files = {"nginx": "nginx/nginx.pid", "web1": "web1.pid", "web2": "web2.pid"}
+    files = {"nginx": "nginx/nginx.pid", "web1": "web1.pid", "web2": "web2.pid", "scheduler": "scheduler.pid"}
     return {name: int((state / path).read_text()) for name, path in files.items()}
 
 

@@ -1,0 +1,34 @@
+from datetime import timedelta
+
+import redis
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from achievements import leaderboards
+
+
+class Command(BaseCommand):
+    help = (
+        "The scheduler's minute: rebuild the Redis leaderboards when they are not marked ready, "
+        "else re-read from the ledger every learner who earned XP recently."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--window", type=int, default=int(leaderboards.HEAL_WINDOW.total_seconds() // 60), metavar="MINUTES"
+        )
+
+    def handle(self, *args, **options):
+        if not settings.REDIS_URL:
+            self.stdout.write("REDIS_URL is not set: leaderboards are read from the database; nothing to heal.")
+            return
+        if options["window"] < 1:
+            raise CommandError("--window is a whole number of minutes, at least 1.")
+        try:
+            healed = leaderboards.heal(window=timedelta(minutes=options["window"]))
+        except redis.RedisError as error:
+            raise CommandError(f"Redis is unreachable, nothing was healed: {error}") from error
+        if healed.rebuilt:
+            self.stdout.write(f"Leaderboards rebuilt: {healed.learners} learner(s) on the all-time board.")
+        else:
+            self.stdout.write(f"Leaderboards healed: {healed.learners} recent earner(s) re-read from the ledger.")
