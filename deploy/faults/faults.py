@@ -18,7 +18,7 @@ gunicorns, the scheduler), then, with simulated learners playing through nginx:
 
 Exit 0 when every check holds; 1 with the list of what failed. A summary with the figures
 is printed either way. Settings: FAULTS_DIR (work directory, default a fresh /tmp one),
-FAULTS_PG_PORT=55432, FAULTS_REDIS_PORT=56379, FAULTS_STACK_PORT=8180 (+1, +2 for the app
+FAULTS_PG_PORT=25432, FAULTS_REDIS_PORT=26379, FAULTS_STACK_PORT=8180 (+1, +2 for the app
 servers), FAULTS_KEEP=1 leaves the work directory in place.
 """
 
@@ -41,8 +41,10 @@ import psycopg
 
 REPO = Path(__file__).resolve().parents[2]
 PY = REPO / ".venv" / "bin" / "python"
-PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "55432"))
-REDIS_PORT = int(os.environ.get("FAULTS_REDIS_PORT", "56379"))
+# Below Linux's ephemeral range (32768-60999): no client connection of the run can hold one
+# of these ports when a restarted server binds it again.
+PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "25432"))
+REDIS_PORT = int(os.environ.get("FAULTS_REDIS_PORT", "26379"))
 STACK_PORT = int(os.environ.get("FAULTS_STACK_PORT", "8180"))
 PG_URL = f"postgres://postgres@127.0.0.1:{PG_PORT}"
 DB = "raiplay_faults"
@@ -86,8 +88,13 @@ class PrivatePostgres:
 
     def pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         options = f"-p {PG_PORT} -c listen_addresses=127.0.0.1 -k {self.home}"
-        command = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.home / "server.log"), "-o", options]
-        return subprocess.run(as_postgres([*command, *args]), check=check, capture_output=True, text=True)
+        log = self.home / "server.log"
+        command = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-o", options]
+        done = subprocess.run(as_postgres([*command, *args]), capture_output=True, text=True)
+        if check and done.returncode != 0:
+            tail = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else []
+            raise SystemExit(f"faults: pg_ctl {' '.join(args)} failed: {done.stderr.strip()}\n" + "\n".join(tail))
+        return done
 
     def start(self) -> None:
         self.home.mkdir(parents=True)
