@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
@@ -71,6 +72,15 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.2 s per user; tests create thousands. Production keeps PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    # A request activates its language in the thread and nothing resets it: without this, a
+    # test after an Albanian request would write its factories' texts as Albanian ones.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,12 @@ class SettingsForm(forms.Form):
     )
     timezone = forms.ChoiceField(label=_("Time zone"), help_text=_("Your day (and your streak) follows it."))
     show_on_leaderboard = forms.BooleanField(label=_("Show me on leaderboards"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Follow my browser")), *settings.LANGUAGES],
+        help_text=_("RaiPlay's pages, quests and FinBot speak it."),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         kwargs.setdefault("initial", {name: getattr(user, name) for name in self.base_fields})

@@ -47,7 +47,7 @@ def verify_id_token(token: str) -> GoogleIdentity:
     except jwt.PyJWKClientConnectionError as error:
         raise GoogleUnavailable() from error
     except (jwt.PyJWKClientError, jwt.DecodeError) as error:
-        raise InvalidGoogleToken(f"The Google token is not valid: {error}") from error
+        raise InvalidGoogleToken(_("The Google token is not valid: %(reason)s"), reason=str(error)) from error
     try:
         claims = jwt.decode(
             token,
@@ -58,13 +58,13 @@ def verify_id_token(token: str) -> GoogleIdentity:
             options={"require": ["exp", "iat", "aud", "iss", "sub"]},
         )
     except jwt.ExpiredSignatureError as error:
-        raise InvalidGoogleToken("The Google token has expired.") from error
+        raise InvalidGoogleToken(_("The Google token has expired.")) from error
     except jwt.InvalidAudienceError as error:
-        raise InvalidGoogleToken("The Google token was issued for another app.") from error
+        raise InvalidGoogleToken(_("The Google token was issued for another app.")) from error
     except jwt.InvalidTokenError as error:
-        raise InvalidGoogleToken(f"The Google token is not valid: {error}") from error
+        raise InvalidGoogleToken(_("The Google token is not valid: %(reason)s"), reason=str(error)) from error
     if not claims.get("email") or claims.get("email_verified") not in (True, "true"):
-        raise InvalidGoogleToken("The Google account has no verified email.")
+        raise InvalidGoogleToken(_("The Google account has no verified email."))
     return GoogleIdentity(
         sub=str(claims["sub"]),
         email=claims["email"],

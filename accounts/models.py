@@ -3,6 +3,7 @@
 import zoneinfo
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,6 +44,13 @@ class User(AbstractUser):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Tirane", validators=[validate_timezone])
     show_on_leaderboard = models.BooleanField(_("show me on leaderboards"), default=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty until the learner picks one; until then pages and answers follow the browser."),
+    )
 
     # A learner under DIGITAL_CONSENT_AGE needs a guardian's yes (accounts.consent).
     guardian_email = models.EmailField(_("guardian's email"), blank=True)

@@ -24,7 +24,7 @@ from .models import ConsentStatus, User
 from .signals import profile_updated
 from .tokens import token_pair
 
-PROFILE_FIELDS = ("display_name", "avatar_url", "timezone", "show_on_leaderboard", "birth_year")
+PROFILE_FIELDS = ("display_name", "avatar_url", "timezone", "show_on_leaderboard", "birth_year", "language")
 AVATAR_URL_MAX_LENGTH = cast(int, User._meta.get_field("avatar_url").max_length)  # a URLField always has one
 
 

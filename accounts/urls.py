@@ -7,4 +7,5 @@ urlpatterns = [
     path("settings/delete/", views.delete_account, name="delete-account"),
     path("settings/guardian/", views.guardian_settings, name="guardian-settings"),
     path("consent/<str:token>/", views.consent_page, name="consent"),
+    path("i18n/setlang/", views.set_language, name="set_language"),  # Django's, and it saves a learner's choice
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.exceptions import Ratelimited
@@ -14,6 +15,7 @@ from core.ratelimits import enforce
 
 from . import consent, services
 from .forms import DeleteAccountForm, GuardianForm, SettingsForm
+from .language import LANGUAGE_CODES
 from .models import ConsentStatus, User
 
 DECISIONS = {"approve": services.approve_consent, "decline": services.decline_consent}
@@ -104,3 +106,13 @@ def consent_page(request, token: str):
 def _consent(request, state: str, *, learner=None, status: int = 200):
     context = {"state": state, "learner": learner, "days": settings.CONSENT_LINK_DAYS}
     return render(request, "accounts/consent.html", context, status=status)
+
+
+@require_POST
+def set_language(request):
+    """The footer's language switcher: Django's cookie, and the learner's own choice once signed in."""
+    response = i18n.set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in LANGUAGE_CODES and request.user.language != code:
+        services.update_profile(user=request.user, language=code)
+    return response

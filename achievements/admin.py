@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from accounts.models import User
 from core.admin import ReadOnlyAdminMixin
@@ -19,7 +20,7 @@ from .models import (
 
 
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(TabbedTranslationAdmin):
     list_display = ["icon", "title", "metric", "threshold", "xp_reward", "coin_reward", "is_secret", "is_active"]
     list_display_links = ["title"]
     list_filter = ["is_secret", "is_active"]
@@ -29,7 +30,7 @@ class AchievementAdmin(admin.ModelAdmin):
 
 
 @admin.register(DailyQuestTemplate)
-class DailyQuestTemplateAdmin(admin.ModelAdmin):
+class DailyQuestTemplateAdmin(TabbedTranslationAdmin):
     list_display = ["title", "metric", "target", "xp_reward", "coin_reward", "active"]
     list_editable = ["active"]
     search_fields = ["title", "slug"]
@@ -37,7 +38,7 @@ class DailyQuestTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShopItem)
-class ShopItemAdmin(admin.ModelAdmin):
+class ShopItemAdmin(TabbedTranslationAdmin):
     list_display = ["name", "kind", "cost_coins", "stock", "active"]
     list_editable = ["stock", "active"]
     list_filter = ["kind", "active"]

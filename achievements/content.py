@@ -9,6 +9,7 @@ class AchievementKind(ContentKind):
     key = "achievements"
     model = Achievement
     required = ("slug", "title", "metric", "threshold")
+    translated = ("title", "description")
     fields = {
         name: name
         for name in (
@@ -31,6 +32,7 @@ class DailyQuestTemplateKind(ContentKind):
     key = "daily_quest_templates"
     model = DailyQuestTemplate
     required = ("slug", "title", "metric", "target")
+    translated = ("title",)
     fields = {name: name for name in ("slug", "title", "metric", "target", "xp_reward", "coin_reward", "active")}
 
 
@@ -38,6 +40,7 @@ class ShopItemKind(ContentKind):
     key = "shop_items"
     model = ShopItem
     required = ("slug", "name", "kind", "cost_coins")
+    translated = ("name", "description")
     fields = {name: name for name in ("slug", "name", "description", "image", "kind", "cost_coins", "stock", "active")}
 
 

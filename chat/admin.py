@@ -1,30 +1,27 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import LineListField, ReadOnlyAdminMixin, WordListField
 
 from . import services
 from .models import Conversation, KnowledgeArticle, Message
 
-
-class TagsField(forms.CharField):
-    """Tags typed as words separated by commas, stored as a JSON list."""
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        return list(dict.fromkeys(tag.strip().lower() for tag in (value or "").split(",") if tag.strip()))
+TAGS_HELP = _("Words separated by commas, e.g. budgeting, saving.")
+QUESTIONS_HELP = _("One per line: other ways a learner asks this (FinBot reads them with the title).")
 
 
 class KnowledgeArticleForm(forms.ModelForm):
-    tags = TagsField(required=False, help_text=_("Words separated by commas, e.g. budgeting, saving."))
+    tags_en = WordListField(label=_("Tags [en]"), required=False, help_text=TAGS_HELP)
+    tags_sq = WordListField(label=_("Tags [sq]"), required=False, help_text=TAGS_HELP)
+    questions_en = LineListField(label=_("Questions [en]"), required=False, help_text=QUESTIONS_HELP)
+    questions_sq = LineListField(label=_("Questions [sq]"), required=False, help_text=QUESTIONS_HELP)
 
     class Meta:
         model = KnowledgeArticle
-        fields = ["title", "slug", "body", "tags", "published"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        fields = ["title", "slug", "body", "tags", "questions", "published"]
+        widgets = {"body_en": forms.Textarea(attrs={"rows": 14}), "body_sq": forms.Textarea(attrs={"rows": 14})}
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -43,7 +40,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(KnowledgeArticle)
-class KnowledgeArticleAdmin(admin.ModelAdmin):
+class KnowledgeArticleAdmin(TabbedTranslationAdmin):
     form = KnowledgeArticleForm
     list_display = ["title", "slug", "tag_list", "published", "updated_at"]
     list_filter = ["published", TagFilter]

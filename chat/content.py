@@ -9,7 +9,8 @@ class KnowledgeKind(ContentKind):
     key = "knowledge"
     model = KnowledgeArticle
     required = ("slug", "title", "body")
-    fields = {name: name for name in ("slug", "title", "body", "tags", "published")}
+    translated = ("title", "body", "tags", "questions")
+    fields = {name: name for name in ("slug", "title", "body", "tags", "questions", "published")}
 
 
 KINDS = [KnowledgeKind()]

@@ -12,6 +12,11 @@ def validate_tags(value) -> None:
         raise ValidationError(_('Tags must be a list of words, e.g. ["budgeting", "saving"].'))
 
 
+def validate_questions(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
+        raise ValidationError(_('Questions must be a list of texts, e.g. ["how do I start saving?"].'))
+
+
 class KnowledgeArticle(models.Model):
     """An editor-written answer FinBot can retrieve and quote."""
 
@@ -19,6 +24,12 @@ class KnowledgeArticle(models.Model):
     title = models.CharField(max_length=200, help_text=_("Phrase it as the question a learner would ask."))
     body = models.TextField()
     tags = models.JSONField(default=list, blank=True, validators=[validate_tags])
+    questions = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_questions],
+        help_text=_("Other ways learners ask it, one question each; FinBot's retrieval reads them with the title."),
+    )
     published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

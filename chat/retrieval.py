@@ -1,8 +1,12 @@
 """Finding what FinBot knows about a question: articles, then related games and videos.
 
-On PostgreSQL the articles are ranked by full-text search (weighted title, tags, body);
-elsewhere by BM25F in Python over the published articles (a few hundred at most).
-Games and videos are few and ranked in Python the same way on every database.
+English questions: on PostgreSQL the articles are ranked by full-text search (weighted
+title, tags, body); elsewhere by BM25F in Python over the published articles (a few
+hundred at most). Albanian questions: BM25F in Python on every database (PostgreSQL has
+no Albanian configuration) over the articles' Albanian texts, the learners' own ways of
+asking included, each falling back to English where an article has no Albanian yet.
+Games and videos are few and ranked in Python the same way on every database, in the
+question's language. Everything learners see (titles, suggestions) is in that language.
 """
 
 import hashlib
@@ -10,14 +14,17 @@ import math
 from dataclasses import dataclass
 from functools import reduce
 from operator import add
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Count, F, Max, Q, TextField, Value, When
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch
+from django.utils import translation
 
+from core.categories import Category
 from games import selectors as games
 from games.models import Game
 from videos import selectors as videos
@@ -33,6 +40,10 @@ MIN_COVERAGE = 0.25
 # ts_rank weights for body (C), tags (B) and title (A); D is unused.
 PG_WEIGHTS = [0.05, 0.4, 0.6, 1.0]
 ARTICLE_WEIGHTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
+# Albanian articles also carry the ways learners ask them (`questions_sq`): nearly as
+# telling as the title, and, like it, enough to be confident in a match.
+ALBANIAN_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "body": 1.0}
+ALBANIAN_LABELS = ("title", "tags", "questions")
 STARTER_SLUGS = [
     "what-is-a-budget",
     "what-is-compound-interest",
@@ -60,35 +71,50 @@ class ArticleHit:
 
 # --- articles ---------------------------------------------------------------------
 
-# One (key, index, articles) tuple, swapped whole so threads never see half an update.
-_index_cache: list[tuple] = []
+# Per language, one (key, index, articles) tuple, swapped whole so threads never see half an update.
+_index_cache: dict[str, tuple] = {}
 
 
-def _article_index() -> tuple[textsearch.Index, dict[int, KnowledgeArticle]]:
-    """The published articles' BM25F index, rebuilt when an article changes."""
+def _text(article: KnowledgeArticle, field: str, language: str):
+    """One of the article's texts in `language`, or in English where it has none."""
+    return getattr(article, f"{field}_{language}", None) or getattr(article, f"{field}_en") or ""
+
+
+def _document(article: KnowledgeArticle, language: str) -> textsearch.Document:
+    fields = {
+        "title": _text(article, "title", language),
+        "tags": " ".join(_text(article, "tags", language)),
+        "body": _text(article, "body", language),
+    }
+    if language == "sq":
+        fields["questions"] = " ".join(_text(article, "questions", language))
+    return textsearch.Document(article.pk, fields)
+
+
+def _new_index(documents, language: str) -> textsearch.Index:
+    if language == "sq":
+        return textsearch.Index(
+            documents, ALBANIAN_WEIGHTS, labels=ALBANIAN_LABELS, analyze=textsearch.analyzer(language)
+        )
+    return textsearch.Index(documents, ARTICLE_WEIGHTS)
+
+
+def _article_index(language: str = "en") -> tuple[textsearch.Index, dict[int, KnowledgeArticle]]:
+    """The published articles' BM25F index over their texts in `language`, rebuilt when an article changes."""
     published = KnowledgeArticle.objects.filter(published=True)
     stamp = published.aggregate(count=Count("pk"), changed=Max("updated_at"), last=Max("pk"))
     key = f"{connection.alias}:{stamp['count']}:{stamp['changed']}:{stamp['last']}"
-    cached = _index_cache[0] if _index_cache else None
+    cached = _index_cache.get(language)
     if cached is None or cached[0] != key:
         articles = {article.pk: article for article in published.order_by("pk")}
-        index = textsearch.Index(
-            (
-                textsearch.Document(
-                    article.pk,
-                    {"title": article.title, "tags": " ".join(article.tags or []), "body": article.body},
-                )
-                for article in articles.values()
-            ),
-            ARTICLE_WEIGHTS,
-        )
+        index = _new_index((_document(article, language) for article in articles.values()), language)
         cached = (key, index, articles)
-        _index_cache[:] = [cached]
+        _index_cache[language] = cached
     return cached[1], cached[2]
 
 
-def _search_python(question: str, limit: int) -> list[ArticleHit]:
-    index, articles = _article_index()
+def _search_python(question: str, limit: int, language: str = "en") -> list[ArticleHit]:
+    index, articles = _article_index(language)
     return [
         ArticleHit(articles[hit.key], hit.score)
         for hit in index.search(question, limit=limit)
@@ -106,12 +132,14 @@ def _search_postgres(question: str, limit: int) -> list[ArticleHit]:
     words = textsearch.query_words(question)
     if not words:
         return []
+    # The English columns by name: modeltranslation does not rewrite a SearchVector's
+    # fields, and the untranslated `title` column holds whichever language was saved last.
     vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector(Cast("tags", TextField()), weight="B", config="english")
-        + SearchVector("body", weight="C", config="english")
+        SearchVector("title_en", weight="A", config="english")
+        + SearchVector(Cast("tags_en", TextField()), weight="B", config="english")
+        + SearchVector("body_en", weight="C", config="english")
     )
-    labels = SearchVector("title", config="english") + SearchVector(Cast("tags", TextField()), config="english")
+    labels = SearchVector("title_en", config="english") + SearchVector(Cast("tags_en", TextField()), config="english")
     queries = [SearchQuery(word, config="english", search_type="plain") for word in words]
     published = KnowledgeArticle.objects.filter(published=True).annotate(document=vector, labels=labels)
     counts = published.aggregate(
@@ -138,14 +166,25 @@ def _search_postgres(question: str, limit: int) -> list[ArticleHit]:
     return [ArticleHit(article, article.rank) for article in found]
 
 
-def search_articles(question: str, *, limit: int = 4) -> list[ArticleHit]:
-    """Published articles that answer `question`, best first; empty when none does."""
+def search_articles(question: str, *, language: str = "en", limit: int = 4) -> list[ArticleHit]:
+    """Published articles that answer `question` (written in `language`), best first; empty when none does."""
+    if language == "sq":
+        return _search_python(question, limit, language)
     if connection.vendor == "postgresql":
         return _search_postgres(question, limit)
     return _search_python(question, limit)
 
 
 # --- games and videos -------------------------------------------------------------
+
+
+def with_language(url: str, language: str | None) -> str:
+    """`url` with `?lang=` set, so the page opens in `language` (unchanged for None)."""
+    if not language:
+        return url
+    parts = urlsplit(url)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", language)])))
 
 
 def _game_url(game: Game) -> str:
@@ -168,32 +207,55 @@ def _tags_text(tags) -> str:
     return str(tags or "")
 
 
-def _best(items: list, fields, query: str):
+def _best(items: list, fields, query: str, language: str):
     index = textsearch.Index(
         (textsearch.Document(position, fields(item)) for position, item in enumerate(items)),
         {"title": 3.0, "topic": 2.0, "description": 1.0},
+        analyze=textsearch.analyzer(language),
     )
     hits = index.search(query, limit=1)
     return items[hits[0].key] if hits and hits[0].coverage >= 0.15 else None
 
 
-def related_links(question: str, article: KnowledgeArticle | None) -> tuple[list[Link], list[Link]]:
-    """The game and the video most related to the question (and its best article)."""
-    tags = list(article.tags) if article else []
-    query = " ".join([question, article.title if article else "", *tags, *(TAG_CATEGORIES.get(t, "") for t in tags)])
+def _category_words(tags: list[str], language: str) -> list[str]:
+    """The game categories an article's (English) tags point at, named in `language`."""
+    categories = [TAG_CATEGORIES.get(tag, "") for tag in tags]
+    if language == "en":
+        return categories
+    valid = set(Category.values)
+    return [str(Category(name).label) for name in [*tags, *categories] if name in valid]
+
+
+def related_links(
+    question: str, article: KnowledgeArticle | None, *, language: str = "en", link_language: str | None = None
+) -> tuple[list[Link], list[Link]]:
+    """The game and the video most related to the question (and its best article), in `language`.
+
+    Call with `language` active (titles are read in it); links carry `?lang=link_language`.
+    """
+    tags = list(_text(article, "tags", language)) if article else []
+    english_tags = list(_text(article, "tags", "en")) if article else []
+    title = _text(article, "title", language) if article else ""
+    query = " ".join([question, title, *tags, *_category_words(english_tags, language)])
     game = _best(
         games.link_candidates(),
         lambda g: {"title": g.title, "topic": g.get_category_display(), "description": g.description},
         query,
+        language,
     )
     video = _best(
         videos.link_candidates(),
-        lambda v: {"title": v.title, "topic": f"{v.category} {_tags_text(v.tags)}", "description": v.description},
+        lambda v: {
+            "title": v.title,
+            "topic": f"{v.get_category_display()} {_tags_text(v.tags)}",
+            "description": v.description,
+        },
         query,
+        language,
     )
     return (
-        [Link("game", game.title, _game_url(game))] if game else [],
-        [Link("video", video.title, _video_url(video))] if video else [],
+        [Link("game", game.title, with_language(_game_url(game), link_language))] if game else [],
+        [Link("video", video.title, with_language(_video_url(video), link_language))] if video else [],
     )
 
 
@@ -233,17 +295,26 @@ def _follow_ups(hits: list[ArticleHit], *, count: int = 3) -> list[str]:
     return chosen[:count]
 
 
-def context_for(question: str) -> Context:
-    """Everything a backend needs to answer `question` from the platform's own content."""
-    hits = search_articles(question)
-    best = hits[0].article if hits else None
-    games, videos = related_links(question, best)
-    if best is None:
-        return Context(games=games, videos=videos, suggestions=_topics_for_unknown(question))
-    return Context(
-        articles=[hit.article for hit in hits],
-        games=games,
-        videos=videos,
-        suggestions=_follow_ups(hits),
-        sentences=textsearch.best_sentences(best.body, question),
-    )
+def context_for(question: str, *, language: str | None = None, link_language: str | None = None) -> Context:
+    """Everything a backend needs to answer `question` from the platform's own content.
+
+    `language` is the question's (the default: English); what the learner will see is in
+    it. Internal links carry `?lang=link_language` when given.
+    """
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        hits = search_articles(question, language=language)
+        best = hits[0].article if hits else None
+        games, videos = related_links(question, best, language=language, link_language=link_language)
+        if best is None:
+            return Context(games=games, videos=videos, suggestions=_topics_for_unknown(question), language=language)
+        return Context(
+            articles=[hit.article for hit in hits],
+            games=games,
+            videos=videos,
+            suggestions=_follow_ups(hits),
+            sentences=textsearch.best_sentences(
+                _text(best, "body", language), question, analyze=textsearch.analyzer(language)
+            ),
+            language=language,
+        )

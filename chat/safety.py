@@ -1,5 +1,8 @@
 """Spotting private data in a learner's message: card numbers, IBANs, PINs, passwords.
 
+PINs and passwords are found as English and Albanian learners write them ("my pin is …",
+"PIN-i im është …", "fjalëkalimi: …"); card numbers and IBANs look alike in any language.
+
 Pure functions. A message that holds any of these is never sent to a model, is stored
 redacted, and gets a kind explanation instead of an answer.
 """
@@ -28,6 +31,21 @@ _PASSWORD_RE = re.compile(
     r"\b(?:(?:my|our)\s+(?:\w+\s+)?(?:password|passcode|passwd)\s+(?:is|was)\s+"
     r"|(?:password|passcode|passwd|pwd)\s*[:=]\s*)"
     r"(\S+)",
+    re.IGNORECASE,
+)
+
+# Albanian: "PIN-i im është 1234", "pini i kartës sime: 1234", "pin-in e kam 1234".
+_SQ_PIN_WORDS = r"(?:im|ime|tim|time|sime|yt|jote|i|e|ri|kam|kart[eë]s|[eë]sht[eë]|ishte)"
+_PIN_SQ_RE = re.compile(
+    rf"\bpin(?:-?(?:i|in|it|kodi)|\s+kodi)?\b(?:\s+{_SQ_PIN_WORDS}){{0,4}}\s*[:=-]?\s*(\d{{4,8}})\b",
+    re.IGNORECASE,
+)
+# "fjalëkalimi im është …", "passwordi i instagramit është …", "fjalekalimi: …" — but not
+# "fjalëkalimi im është i gjatë" (is long) or "shumë i thjeshtë" (too simple).
+_PASSWORD_SQ_RE = re.compile(
+    r"\b(?:fjal[eë]kalim|password)\w*(?:\s+(?:im|tim|yt|jot[eë]))?(?:\s+i\s+\w+)?\s+(?:[eë]sht[eë]|ishte|e\s+kam)\s+"
+    r"(?!(?:i|e|t[eë]|shum[eë]|mjaft|kaq|sa|shkurt[eë]r|gjat[eë])\b)(\S+)"
+    r"|\bfjal[eë]kalim\w*\s*[:=]\s*(\S+)",
     re.IGNORECASE,
 )
 
@@ -116,8 +134,9 @@ def scan(text: str) -> Scan:
     found: list[tuple[int, int, str]] = []
     found += [(start, end, CARD) for start, end in _card_spans(text)]
     found += [(start, end, IBAN) for start, end in _iban_spans(text)]
-    found += [(*match.span(1), PIN) for match in _PIN_RE.finditer(text)]
+    found += [(*match.span(1), PIN) for pattern in (_PIN_RE, _PIN_SQ_RE) for match in pattern.finditer(text)]
     found += [(*match.span(1), PASSWORD) for match in _PASSWORD_RE.finditer(text)]
+    found += [(*match.span(match.lastindex or 1), PASSWORD) for match in _PASSWORD_SQ_RE.finditer(text)]
     # An IBAN's digits can also look like a card number: keep the widest finding.
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, str]] = []

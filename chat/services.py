@@ -3,14 +3,18 @@
 A turn has two steps. `ask_question` stores the learner's message (redacted when it holds
 private data) in its own committed transaction and announces it; only then is a model
 called (`answer_question` / `stream_answer`), so a failed or slow model loses nothing.
+
+The answer is in the question's language (`chat.language`): a plain English or Albanian
+question is answered in it, anything else in the learner's language. It is decided once,
+while the request's language is still active, and the reply is built under it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +24,7 @@ from core import events
 from core.errors import DomainError
 from core.rewards import Rewards
 
-from . import retrieval, safety
+from . import language, retrieval, safety
 from .backends import get_backend
 from .backends.base import Backend, ChatTimeout, ChatUnavailable, Context, Reply, Turn
 from .backends.offline import pieces
@@ -51,6 +55,8 @@ class Question:
     message: Message
     scan: safety.Scan
     rewards: Rewards
+    language: str  # the reply's: the question's own, else the learner's
+    link_language: str | None = None  # the `?lang=` FinBot's links carry
 
 
 @dataclass
@@ -82,7 +88,11 @@ def ask_question(*, user: User, text: str, conversation_id: int | None = None) -
     """
     consent.require_consent(user)
     text = clean_text(text)
-    scan = safety.scan(text)
+    # Read from the raw text, in memory only: the words decide, not what is redacted.
+    reply_language = language.reply_language(text, user=user)
+    links_in = language.link_language(reply=reply_language, learner=language.learner_language(user))
+    with translation.override(reply_language):
+        scan = safety.scan(text)
     if conversation_id is None:
         conversation = Conversation.objects.create(
             # Truncator counts combining marks as nothing; the column counts code points.
@@ -96,7 +106,15 @@ def ask_question(*, user: User, text: str, conversation_id: int | None = None) -
     )
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
     rewards = events.deliver(QuestionAsked.of(user=user, message=message))
-    return Question(user=user, conversation=conversation, message=message, scan=scan, rewards=rewards)
+    return Question(
+        user=user,
+        conversation=conversation,
+        message=message,
+        scan=scan,
+        rewards=rewards,
+        language=reply_language,
+        link_language=links_in,
+    )
 
 
 def _history(question: Question) -> list[Turn]:
@@ -109,16 +127,41 @@ def _history(question: Question) -> list[Turn]:
     return [Turn(role, content) for role, content in reversed(recent)]
 
 
-def _safety_context() -> Context:
-    titles = dict(KnowledgeArticle.objects.filter(published=True, slug__in=SAFETY_SLUGS).values_list("slug", "title"))
-    return Context(suggestions=[titles[slug] for slug in SAFETY_SLUGS if slug in titles])
+def _safety_context(reply_language: str) -> Context:
+    with translation.override(reply_language):
+        published = KnowledgeArticle.objects.filter(published=True, slug__in=SAFETY_SLUGS)
+        titles = dict(published.values_list("slug", "title"))
+    return Context(suggestions=[titles[slug] for slug in SAFETY_SLUGS if slug in titles], language=reply_language)
 
 
 def _prepare(question: Question) -> tuple[Context, Backend | None]:
     """The context for a question and the backend to ask (None: private data, no model)."""
     if question.scan.sensitive:
-        return _safety_context(), None
-    return retrieval.context_for(question.scan.text), get_backend()
+        return _safety_context(question.language), None
+    context = retrieval.context_for(
+        question.scan.text, language=question.language, link_language=question.link_language
+    )
+    return context, get_backend()
+
+
+def _safety_reply(question: Question) -> str:
+    with translation.override(question.language):
+        return safety.explanation(question.scan.kinds)
+
+
+def _in_language(reply_language: str, pieces: Iterable[str]) -> Iterator[str]:
+    """`pieces`, each one produced under `reply_language`.
+
+    A generator suspended at a `yield` must not leave its language active for whoever
+    runs in between (the streaming response), so the override wraps each step only.
+    """
+    iterator = iter(pieces)
+    while True:
+        with translation.override(reply_language):
+            piece = next(iterator, None)
+        if piece is None:
+            return
+        yield piece
 
 
 @transaction.atomic
@@ -144,10 +187,11 @@ def answer_question(question: Question) -> Answer:
     """Ask the backend and store its reply. Raises ChatUnavailable (502) or ChatTimeout (504)."""
     context, backend = _prepare(question)
     if backend is None:
-        reply = Reply(text=safety.explanation(question.scan.kinds), backend="safety")
+        reply = Reply(text=_safety_reply(question), backend="safety")
     else:
         try:
-            reply = backend.reply(question.scan.text, _history(question), context)
+            with translation.override(question.language):
+                reply = backend.reply(question.scan.text, _history(question), context)
         except (ChatUnavailable, ChatTimeout) as error:
             _mark_failed(question, error)
             raise
@@ -173,14 +217,15 @@ def stream_answer(question: Question) -> Iterator[Event]:
     """The answer piece by piece; the reply is stored once the backend has finished."""
     context, backend = _prepare(question)
     if backend is None:
-        text = safety.explanation(question.scan.kinds)
+        text = _safety_reply(question)
         for piece in pieces(text):
             yield Event("token", token=piece)
         reply = Reply(text=text, backend="safety")
     else:
         received: list[str] = []
         try:
-            for piece in backend.stream(question.scan.text, _history(question), context):
+            answer = backend.stream(question.scan.text, _history(question), context)
+            for piece in _in_language(question.language, answer):
                 received.append(piece)
                 yield Event("token", token=piece)
         except (ChatUnavailable, ChatTimeout) as error:

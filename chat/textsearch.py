@@ -1,15 +1,21 @@
 """Ranking text against a question in Python: tokens, a light stemmer, BM25F, best sentences.
 
-Pure functions. Used where PostgreSQL full-text search is not available (SQLite), to
-rank the platform's games and videos, and to pick the sentences of an article that
-answer the question.
+Pure functions. Used where PostgreSQL full-text search is not available (SQLite), for
+every Albanian question (PostgreSQL has no Albanian configuration), to rank the
+platform's games and videos, and to pick the sentences of an article that answer the
+question. English text is analysed here (`terms`), Albanian text by `albanian.terms`.
 """
 
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from . import albanian
+
+# Text → its matching terms, in order (repeats kept).
+Analyzer = Callable[[str], list[str]]
 
 STOPWORDS = frozenset(
     """
@@ -113,6 +119,16 @@ def query_words(text: str) -> list[str]:
     return seen
 
 
+def analyzer(language: str) -> Analyzer:
+    """How text in `language` is turned into terms: Albanian, or English for anything else."""
+    return albanian.terms if language == "sq" else terms
+
+
+def question_words(language: str) -> Callable[[str], list[str]]:
+    """The meaningful words of a question in `language`, as the learner typed them."""
+    return albanian.query_words if language == "sq" else query_words
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
@@ -157,12 +173,14 @@ class Index:
         *,
         heading: str = "title",
         labels: tuple[str, ...] = ("title", "tags", "topic"),
+        analyze: Analyzer = terms,
     ):
         self.weights = weights
+        self.analyze = analyze
         self.documents = list(documents)
-        self.headings = [set(terms(document.fields.get(heading, ""))) for document in self.documents]
+        self.headings = [set(analyze(document.fields.get(heading, ""))) for document in self.documents]
         self.labels = [
-            set(terms(" ".join(document.fields.get(name, "") for name in labels))) for document in self.documents
+            set(analyze(" ".join(document.fields.get(name, "") for name in labels))) for document in self.documents
         ]
         self.tf: list[dict[str, float]] = []  # term -> weighted frequency, per document
         self.lengths: list[float] = []
@@ -170,7 +188,7 @@ class Index:
         for document in self.documents:
             counts: dict[str, float] = {}
             for name, weight in weights.items():
-                for term in terms(document.fields.get(name, "")):
+                for term in analyze(document.fields.get(name, "")):
                     counts[term] = counts.get(term, 0) + weight
             self.tf.append(counts)
             self.lengths.append(sum(counts.values()))
@@ -184,7 +202,7 @@ class Index:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def search(self, question: str, *, limit: int = 5) -> list[Hit]:
-        query = list(dict.fromkeys(terms(question)))
+        query = list(dict.fromkeys(self.analyze(question)))
         if not query or not self.size:
             return []
         weights = {term: self.idf(term) for term in query}
@@ -207,15 +225,17 @@ class Index:
         return hits[:limit]
 
 
-def best_sentences(body: str, question: str, *, count: int = 3, max_chars: int = 480) -> list[str]:
+def best_sentences(
+    body: str, question: str, *, count: int = 3, max_chars: int = 480, analyze: Analyzer = terms
+) -> list[str]:
     """The article's opening sentence plus the ones that share most with the question, in order."""
     parts = sentences(body)
     if not parts:
         return []
-    asked = set(terms(question))
+    asked = set(analyze(question))
     scored = []
     for position, sentence in enumerate(parts[1:], start=1):
-        overlap = len(asked & set(terms(sentence)))
+        overlap = len(asked & set(analyze(sentence)))
         scored.append((overlap, -position, position))
     chosen = {0} | {position for overlap, _neg, position in sorted(scored, reverse=True)[: count - 1] if overlap}
     if len(chosen) < count:  # nothing else matched: keep reading from the start

@@ -5,6 +5,10 @@ in its `AppConfig.ready()`; they are imported in the order they were registered 
 of INSTALLED_APPS, so games come before the achievements that name them). Importing
 validates the whole file first and writes it in one transaction, so a file with any error
 changes nothing.
+
+Texts come in two languages: the plain key is English, `<key>_sq` Albanian (a kind lists
+its translated keys in `translated`). Files are read and written with English active, so a
+plain key always means the English text, whatever the caller's language.
 """
 
 from collections import Counter
@@ -12,6 +16,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
+
+from .translations import LANGUAGE_NAMES, SECOND_LANGUAGE
 
 
 class ContentError(Exception):
@@ -31,12 +38,26 @@ class Problems:
 
     def add_validation(self, where: str, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
+            reported = {message.split(": ", 1)[0] for message in self.messages}
             for name, errors in error.message_dict.items():
+                # One problem once: a missing required text is not also "blank" in English.
+                plain = name.removesuffix("_en")
+                if f"{where}.{plain}" in reported or (plain != name and plain in error.message_dict):
+                    continue
                 for message in errors:
-                    self.add(f"{where}.{name}" if name != "__all__" else where, message)
+                    self.add(f"{where}.{field_label(name)}" if name != "__all__" else where, message)
         else:
             for message in error.messages:
                 self.add(where, message)
+
+
+def field_label(name: str) -> str:
+    """A model field as a content file names it, with the language of a text: `title_sq (Albanian)`."""
+    base, _, language = name.rpartition("_")
+    if base and language in LANGUAGE_NAMES:
+        key = base if language == "en" else name
+        return f"{key} ({LANGUAGE_NAMES[language]})"
+    return name
 
 
 def item_label(kind: str, index: int, item) -> str:
@@ -54,8 +75,15 @@ class ContentKind:
     key: str
     model: type[models.Model]
     fields: dict[str, str]
+    translated: tuple[str, ...] = ()  # keys of `fields` whose Albanian text comes as `<key>_sq`
     required: tuple[str, ...] = ("slug",)
     extra_keys: tuple[str, ...] = ()
+
+    @property
+    def file_fields(self) -> dict[str, str]:
+        """`fields` plus the Albanian twin of each translated text."""
+        twins = {f"{key}_{SECOND_LANGUAGE}": f"{self.fields[key]}_{SECOND_LANGUAGE}" for key in self.translated}
+        return {**self.fields, **twins}
 
     def check(self, items, problems: Problems) -> list[tuple[dict, models.Model]]:
         if not isinstance(items, list):
@@ -68,7 +96,7 @@ class ContentKind:
             if not isinstance(item, dict):
                 problems.add(where, "must be an object")
                 continue
-            unknown = set(item) - set(self.fields) - set(self.extra_keys)
+            unknown = set(item) - set(self.file_fields) - set(self.extra_keys)
             for name in sorted(unknown):
                 problems.add(f"{where}.{name}", "unknown field")
             for name in self.required:
@@ -83,7 +111,7 @@ class ContentKind:
                 problems.add(f"{where}.slug", "appears twice in this file")
             seen.add(slug)
             instance = existing.get(slug) or self.model()
-            for key, attr in self.fields.items():
+            for key, attr in self.file_fields.items():
                 if key in item:
                     setattr(instance, attr, item[key])
             try:
@@ -101,17 +129,19 @@ class ContentKind:
             self.write_extra(item, instance)
             return "created"
         before = self.model._default_manager.get(pk=instance.pk)
-        changed = any(getattr(before, attr) != getattr(instance, attr) for attr in self.fields.values())
+        changed = any(getattr(before, attr) != getattr(instance, attr) for attr in self.file_fields.values())
         if changed:
             instance.save()
         changed = self.write_extra(item, instance) or changed
         return "updated" if changed else "unchanged"
 
     def export(self) -> list[dict]:
-        return [
-            {**{key: getattr(obj, attr) for key, attr in self.fields.items()}, **self.export_extra(obj)}
-            for obj in self.export_queryset()
-        ]
+        return [{**self.export_fields(obj), **self.export_extra(obj)} for obj in self.export_queryset()]
+
+    def export_fields(self, obj) -> dict:
+        # An Albanian text not written yet is left out: it falls back to English.
+        values = {key: getattr(obj, attr) for key, attr in self.file_fields.items()}
+        return {key: value for key, value in values.items() if value or not key.endswith(f"_{SECOND_LANGUAGE}")}
 
     def export_queryset(self):
         return self.model._default_manager.order_by("slug")
@@ -147,6 +177,11 @@ def kinds() -> list[ContentKind]:
 
 def import_content(document, *, progress=None) -> dict[str, Counter]:
     """Check the whole document, then write it all in one transaction. Raises ContentError."""
+    with translation.override("en"):
+        return _import(document, progress)
+
+
+def _import(document, progress) -> dict[str, Counter]:
     by_key = {kind.key: kind for kind in kinds()}
     problems = Problems()
     if not isinstance(document, dict):
@@ -173,4 +208,5 @@ def import_content(document, *, progress=None) -> dict[str, Counter]:
 
 
 def export_content() -> dict[str, list[dict]]:
-    return {kind.key: kind.export() for kind in kinds()}
+    with translation.override("en"):
+        return {kind.key: kind.export() for kind in kinds()}

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from core.admin import ReadOnlyAdminMixin
 
@@ -22,7 +23,7 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(TranslationTabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
@@ -31,7 +32,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TabbedTranslationAdmin):
     list_display = ["prompt", "game", "kind", "position"]
     list_filter = ["kind", "game"]
     search_fields = ["prompt", "game__title"]
@@ -39,7 +40,7 @@ class QuestionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["game"]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     extra = 0
     fields = ["position", "prompt", "kind", "explanation", "answer_value", "tolerance"]
@@ -53,7 +54,7 @@ class QuestStepInline(admin.TabularInline):
 
 
 @admin.register(Game)
-class GameAdmin(admin.ModelAdmin):
+class GameAdmin(TabbedTranslationAdmin):
     list_display = ["title", "type", "category", "difficulty", "quest_position", "is_published", "players", "pass_rate"]
     list_filter = ["type", "category", "difficulty", "is_published", "scoring"]
     list_editable = ["is_published"]

@@ -10,8 +10,8 @@ from core.content import ContentKind, Problems
 from .models import Choice, Game, Question, QuestStep
 from .validation import choice_problems
 
-QUESTION_KEYS = {"prompt", "kind", "explanation", "answer_value", "tolerance", "choices"}
-CHOICE_KEYS = {"text", "correct"}
+QUESTION_KEYS = {"prompt", "prompt_sq", "kind", "explanation", "explanation_sq", "answer_value", "tolerance", "choices"}
+CHOICE_KEYS = {"text", "text_sq", "correct"}
 PARKED = 1_000_000
 CHOICE_TEXT_MAX_LENGTH = cast(int, Choice._meta.get_field("text").max_length)  # a CharField always has one
 
@@ -38,6 +38,7 @@ class GameKind(ContentKind):
             "is_published",
         )
     }
+    translated = ("title", "description")
     extra_keys = ("quest_position", "questions")
 
     def check(self, items, problems: Problems):
@@ -88,9 +89,12 @@ class GameKind(ContentKind):
             for name in sorted(set(choice) - CHOICE_KEYS):
                 problems.add(f"{where}.choices[{c_index}].{name}", "unknown field")
             if not str(choice.get("text", "")).strip():
-                problems.add(f"{where}.choices[{c_index}].text", "this field is required")
-            elif len(str(choice["text"])) > CHOICE_TEXT_MAX_LENGTH:
-                problems.add(f"{where}.choices[{c_index}].text", f"at most {CHOICE_TEXT_MAX_LENGTH} characters")
+                problems.add(f"{where}.choices[{c_index}].text (English)", "this field is required")
+            for key, language in (("text", "English"), ("text_sq", "Albanian")):
+                if len(str(choice.get(key) or "")) > CHOICE_TEXT_MAX_LENGTH:
+                    problems.add(
+                        f"{where}.choices[{c_index}].{key} ({language})", f"at most {CHOICE_TEXT_MAX_LENGTH} characters"
+                    )
             if not isinstance(choice.get("correct", False), bool):
                 problems.add(f"{where}.choices[{c_index}].correct", "must be true or false")
         question = Question(**{k: v for k, v in data.items() if k in QUESTION_KEYS - {"choices"}})
@@ -117,7 +121,13 @@ class GameKind(ContentKind):
                         **{k: v for k, v in data.items() if k in QUESTION_KEYS - {"choices"}},
                     )
                     Choice.objects.bulk_create(
-                        Choice(question=question, position=i, text=c["text"], is_correct=bool(c.get("correct")))
+                        Choice(
+                            question=question,
+                            position=i,
+                            text=c["text"],
+                            text_sq=c.get("text_sq") or None,
+                            is_correct=bool(c.get("correct")),
+                        )
                         for i, c in enumerate(data.get("choices", []), start=1)
                     )
                 changed = True
@@ -143,26 +153,42 @@ class GameKind(ContentKind):
         question = Question(**{k: v for k, v in data.items() if k in QUESTION_KEYS - {"choices"}})
         return {
             "prompt": question.prompt,
+            "prompt_sq": getattr(question, "prompt_sq", None) or None,  # modeltranslation's field
             "kind": question.kind,
             "explanation": question.explanation,
+            "explanation_sq": getattr(question, "explanation_sq", None) or None,
             "answer_value": question.answer_value,
             "tolerance": question.tolerance,
-            "choices": [{"text": c["text"], "correct": bool(c.get("correct"))} for c in data.get("choices", [])],
+            "choices": [
+                {"text": c["text"], "text_sq": c.get("text_sq") or None, "correct": bool(c.get("correct"))}
+                for c in data.get("choices", [])
+            ],
         }
 
     def _current_questions(self, game) -> list[dict]:
-        return [self._export_question(q) for q in game.questions.prefetch_related("choices")]
+        return [self._stored_question(q) for q in game.questions.prefetch_related("choices")]
 
     @staticmethod
-    def _export_question(question) -> dict:
-        data = {
+    def _stored_question(question) -> dict:
+        """A stored question as `_question_json` shapes one from the file, to see whether it changed."""
+        return {
             "prompt": question.prompt,
+            "prompt_sq": getattr(question, "prompt_sq", None) or None,  # modeltranslation's field
             "kind": question.kind,
             "explanation": question.explanation,
+            "explanation_sq": getattr(question, "explanation_sq", None) or None,
             "answer_value": question.answer_value,
             "tolerance": question.tolerance,
-            "choices": [{"text": c.text, "correct": c.is_correct} for c in question.choices.all()],
+            "choices": [
+                {"text": c.text, "text_sq": c.text_sq or None, "correct": c.is_correct} for c in question.choices.all()
+            ],
         }
+
+    @classmethod
+    def _export_question(cls, question) -> dict:
+        # The file leaves out Albanian texts not written yet (they fall back to English).
+        data = {key: value for key, value in cls._stored_question(question).items() if value is not None}
+        data["choices"] = [{k: v for k, v in c.items() if v is not None} for c in data["choices"]]
         return data
 
     def export_queryset(self):

@@ -22,7 +22,8 @@ class InsightsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": "Insights",
             "opts": self.model._meta,
-            "overview": insights.overview(),
+            "overview": insights.overview(list_untranslated=request.GET.get("missing") == "sq"),
+            "listing_untranslated": request.GET.get("missing") == "sq",
             "active_days": insights.ACTIVE_DAYS,
         }
         return TemplateResponse(request, "admin/raiplay/insights.html", context)

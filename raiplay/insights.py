@@ -6,10 +6,15 @@ Read-only, and composed from each app's selectors — which is why it lives in `
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib import admin
+from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from modeltranslation.translator import translator
 
 from accounts.models import User
 from achievements.models import LedgerEntry, Redemption, UserAchievement
+from core.translations import lacks_second_language, missing_second_language, translated_fields
 from games import selectors as game_selectors
 from videos import selectors as video_selectors
 
@@ -47,6 +52,7 @@ class Overview:
     redemptions: int
     games: list[GameRow] = field(default_factory=list)
     videos: list[VideoRow] = field(default_factory=list)
+    translations: "Translations | None" = None
 
 
 def game_rows() -> list[GameRow]:
@@ -60,7 +66,7 @@ def video_rows(limit: int = 10) -> list[VideoRow]:
     return [VideoRow(v.title, v.view_count, v.completion_count) for v in video_selectors.top_videos(limit=limit)]
 
 
-def overview() -> Overview:
+def overview(*, list_untranslated: bool = False) -> Overview:
     since = timezone.now() - timedelta(days=ACTIVE_DAYS)
     learners = User.objects.filter(is_active=True, is_staff=False)
     return Overview(
@@ -74,4 +80,65 @@ def overview() -> Overview:
         redemptions=Redemption.objects.filter(created_at__gte=since).count(),
         games=game_rows(),
         videos=video_rows(),
+        translations=untranslated(with_items=list_untranslated),
     )
+
+
+# ---- content still in English only ("missing Albanian") -------------------------------
+
+UNTRANSLATED_LIMIT = 200
+
+
+@dataclass
+class Untranslated:
+    kind: str  # e.g. "questions"
+    label: str  # the item as the admin names it
+    fields: list[str]  # texts with no Albanian yet
+    url: str  # where an editor writes them
+
+
+@dataclass
+class Translations:
+    counts: dict[str, int]  # kind → items with a text in English only (every kind, zeros included)
+    items: list[Untranslated]  # the first UNTRANSLATED_LIMIT of them
+
+    @property
+    def missing(self) -> int:
+        return sum(self.counts.values())
+
+
+def untranslated(*, with_items: bool = False) -> Translations:
+    """Content with a text in English only, per kind: one query per kind (two with the list)."""
+    counts: dict[str, int] = {}
+    items: list[Untranslated] = []
+    for model in sorted(translator.get_registered_models(abstract=False), key=lambda m: m._meta.label):
+        kind = str(model._meta.verbose_name_plural)
+        missing = model._default_manager.filter(missing_second_language(model))
+        counts[kind] = missing.count()
+        if with_items and counts[kind] and len(items) < UNTRANSLATED_LIMIT:
+            flags = {
+                f"lacks_{name}": models.ExpressionWrapper(lacks_second_language(model, name), models.BooleanField())
+                for name in translated_fields(model)
+            }
+            rows = missing.annotate(**flags)
+            for obj in rows.order_by("pk")[: UNTRANSLATED_LIMIT - len(items)]:
+                fields = [key.removeprefix("lacks_") for key in flags if getattr(obj, key)]
+                items.append(Untranslated(kind, str(obj), fields, _edit_url(obj)))
+    return Translations(counts=counts, items=items)
+
+
+def _edit_url(obj: models.Model) -> str:
+    """The item's admin page, or its parent's when it is edited inline (a choice on its question)."""
+    if type(obj) not in admin.site._registry:
+        for field in obj._meta.concrete_fields:
+            if isinstance(field, models.ForeignKey) and field.related_model in admin.site._registry:
+                parent = field.related_model
+                return _admin_url(parent._meta, getattr(obj, field.attname))
+    return _admin_url(obj._meta, obj.pk)
+
+
+def _admin_url(meta, pk) -> str:
+    try:
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk])
+    except NoReverseMatch:
+        return ""

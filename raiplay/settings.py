@@ -24,6 +24,7 @@ if not DEBUG and len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so content edits in both languages
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.language.UserLanguageMiddleware",  # ?lang=, then the learner's choice
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -171,8 +173,18 @@ CONSENT_LINK_DAYS = 14
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sq", _("Albanian"))]
-# Our catalog first; allauth ships no Albanian, so its pages take theirs from locale_allauth/.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
+# Our catalog first; then the hand-kept ones makemessages never rewrites: locale_drf/ (DRF and
+# simplejwt ship no Albanian; Django's form messages in the learners' "ti") and
+# locale_allauth/ (allauth ships no Albanian either).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_drf", BASE_DIR / "locale_allauth"]
+# Content in both languages (django-modeltranslation: `title_en`, `title_sq`, …); an empty
+# Albanian text falls back to English, the language content is written in first.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "sq")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# The admin's language tabs need jQuery UI (modeltranslation reads this unprefixed name):
+# served from our static files, never a CDN (CSP, no network).
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 TIME_ZONE = "Europe/Tirane"
 USE_I18N = True
 USE_TZ = True
@@ -195,7 +207,7 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.language.JWTAuthentication",  # simplejwt's, then the learner's language
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

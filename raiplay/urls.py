@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("raiplay.api")),
     path("", include("accounts.urls")),
     path("", include("games.urls")),

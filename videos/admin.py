@@ -2,32 +2,19 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin, WordListField
 
 from . import selectors
 from .models import SavedVideo, Video, VideoLike, VideoView
 
-
-class TagsField(forms.CharField):
-    """Tags as comma-separated text in the form, a list of strings in the database."""
-
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return ", ".join(value)
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value) or ""  # None only with empty_value=None, which this field never sets
-        tags = []
-        for tag in (part.strip() for part in text.split(",")):
-            if tag and tag not in tags:
-                tags.append(tag)
-        return tags
+TAGS_HELP = _("Comma-separated, e.g. saving, interest.")
 
 
 class VideoForm(forms.ModelForm):
-    tags = TagsField(required=False, help_text=_("Comma-separated, e.g. saving, interest."))
+    tags_en = WordListField(label=_("Tags [en]"), required=False, help_text=TAGS_HELP)
+    tags_sq = WordListField(label=_("Tags [sq]"), required=False, help_text=TAGS_HELP)
 
     class Meta:
         model = Video
@@ -54,7 +41,7 @@ def _preview(src: str, *, height: int):
 
 
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(TabbedTranslationAdmin):
     form = VideoForm
     list_display = [
         "thumbnail_preview",

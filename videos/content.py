@@ -17,6 +17,7 @@ class VideoKind(ContentKind):
     key = "videos"
     model = Video
     required = ("slug", "title", "duration_seconds", "category")
+    translated = ("title", "description", "tags")
     fields = {
         name: name
         for name in (

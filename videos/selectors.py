@@ -1,5 +1,7 @@
 """Reads of the video library with the learner's state attached."""
 
+from functools import reduce
+from operator import add, or_
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
@@ -64,28 +66,48 @@ def with_state(videos: QuerySet[Video], *, user: User | AnonymousUser) -> QueryS
     )
 
 
+# Texts searched, in both languages (a learner may type either), with their ranks' weights.
+SEARCHED = {"title": "A", "tags": "B", "description": "C"}
+# English words are stemmed; PostgreSQL has no Albanian configuration, so Albanian words match as typed.
+SEARCH_CONFIGS = {"en": "english", "sq": "simple"}
+
+
 def _search(videos: QuerySet[Video], query: str) -> QuerySet[Video]:
+    in_titles = Q(title_en__icontains=query) | Q(title_sq__icontains=query)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector(Cast("tags", TextField()), weight="B", config="english")
-            + SearchVector("description", weight="C", config="english")
-        )
-        search = SearchQuery(query, search_type="websearch", config="english")
+        # Each language's texts against the query read in that language: "interest -loans"
+        # must not match an English "loans" through the unstemmed Albanian reading.
+        matches, ranks = [], []
+        for code, config in SEARCH_CONFIGS.items():
+            vector = reduce(
+                add,
+                (
+                    SearchVector(Cast(f"{name}_{code}", TextField()), weight=weight, config=config)
+                    for name, weight in SEARCHED.items()
+                ),
+            )
+            search = SearchQuery(query, search_type="websearch", config=config)
+            videos = videos.annotate(**{f"document_{code}": vector})
+            matches.append(Q(**{f"document_{code}": search}))
+            ranks.append(SearchRank(vector, search))
         # Full-text matches by rank; a title that merely contains the text (a half-typed word) still shows, last.
         return (
-            videos.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(Q(document=search) | Q(title__icontains=query))
+            videos.annotate(rank=reduce(add, ranks))
+            .filter(reduce(or_, matches) | in_titles)
             .order_by("-rank", "-created_at", "-id")
         )
-    return videos.filter(Q(title__icontains=query) | Q(description__icontains=query) | Q(tags__icontains=query))
+    texts = Q()
+    for name in SEARCHED:
+        for code in SEARCH_CONFIGS:
+            texts |= Q(**{f"{name}_{code}__icontains": query})
+    return videos.filter(texts)
 
 
 def videos_for(*, user: User | AnonymousUser, category: str = "", query: str = "") -> QuerySet[Video]:
     """Published videos, filtered by category and search text, each with the learner's state."""
-    videos = Video.objects.filter(is_published=True)
+    videos: QuerySet[Video] = Video.objects.filter(is_published=True)
     if category:
         videos = videos.filter(category=category)
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]

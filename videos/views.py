@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.categories import Category
@@ -46,7 +47,7 @@ def detail(request, slug):
     try:
         video = selectors.video_for(user=request.user, slug=slug)
     except Video.DoesNotExist as error:
-        raise Http404("No such video.") from error
+        raise Http404(_("No such video.")) from error
     return render(request, "videos/detail.html", {"video": video, "videos": [video]})
 
 
@@ -64,7 +65,7 @@ def _toggle(request, pk: int, *, on, off, turn_on: str):
     try:
         video = selectors.published_video(pk=pk)
     except Video.DoesNotExist as error:
-        raise Http404("No such video.") from error
+        raise Http404(_("No such video.")) from error
     try:
         (on if request.POST.get("action") == turn_on else off)(user=request.user, video=video)
     except DomainError as error:

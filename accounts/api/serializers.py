@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
@@ -94,8 +95,14 @@ ConsentSerializer = inline_serializer(
 )
 
 
+LANGUAGE_CHOICES = [("", "follow the browser"), *settings.LANGUAGES]
+
+
 class MeSerializer(serializers.ModelSerializer):
     avatar_url = BlankableURLField(read_only=True, help_text="An image address, or empty for none.")
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES, read_only=True, help_text="en or sq; empty until the learner picks one."
+    )
     consent = serializers.SerializerMethodField()
     email_verified = serializers.SerializerMethodField()
 
@@ -110,6 +117,7 @@ class MeSerializer(serializers.ModelSerializer):
             "birth_year",
             "timezone",
             "show_on_leaderboard",
+            "language",
             "xp",
             "coins",
             "level",
@@ -150,6 +158,13 @@ class ProfileInput(serializers.Serializer):
     timezone = serializers.CharField(max_length=64, required=False)
     show_on_leaderboard = serializers.BooleanField(required=False)
     birth_year = serializers.IntegerField(min_value=1900, max_value=2100, allow_null=True, required=False)
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="en or sq; empty to follow the browser's Accept-Language.",
+        error_messages={"invalid_choice": _("“{input}” is not a language RaiPlay speaks. Choose en, sq or empty.")},
+    )
 
     def validate_timezone(self, value):
         try:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -92,9 +93,9 @@ class LogoutView(APIView):
         try:
             token = RefreshToken(data.validated_data["refresh_token"])
         except TokenError as error:
-            raise ValidationError({"refresh_token": ["The refresh token is invalid or expired."]}) from error
+            raise ValidationError({"refresh_token": [_("The refresh token is invalid or expired.")]}) from error
         if str(token.get("user_id")) != str(request.user.pk):
-            raise ValidationError({"refresh_token": ["This token belongs to another account."]})
+            raise ValidationError({"refresh_token": [_("This token belongs to another account.")]})
         token.blacklist()
         return Response(status=status.HTTP_204_NO_CONTENT)
 

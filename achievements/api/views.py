@@ -1,6 +1,7 @@
 from typing import cast
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import api_view, permission_classes
@@ -44,7 +45,7 @@ def leaderboard(request):
     query.is_valid(raise_exception=True)
     around = query.validated_data.get("around") == "me"
     if around and not request.user.is_authenticated:
-        return Response({"detail": "Sign in to see the learners around you."}, status=status.HTTP_401_UNAUTHORIZED)
+        return Response({"detail": _("Sign in to see the learners around you.")}, status=status.HTTP_401_UNAUTHORIZED)
     board = leaderboards.board(
         period=query.validated_data["period"], limit=query.validated_data["limit"], user=request.user, around=around
     )

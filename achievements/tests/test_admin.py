@@ -59,8 +59,10 @@ def test_an_editor_can_change_a_shop_items_stock(admin_client):
         f"/admin/achievements/shopitem/{item.pk}/change/",
         {
             "slug": "hoodie",
-            "name": "Hoodie",
-            "description": "",
+            "name_en": "Hoodie",
+            "name_sq": "Bluzë me kapuç",
+            "description_en": "",
+            "description_sq": "",
             "image": "",
             "kind": "voucher",
             "cost_coins": 400,
@@ -72,6 +74,7 @@ def test_an_editor_can_change_a_shop_items_stock(admin_client):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.stock == 25
+    assert (item.name_en, item.name_sq) == ("Hoodie", "Bluzë me kapuç")
 
 
 def test_an_achievement_with_an_unknown_metric_is_refused(admin_client):
@@ -259,7 +262,8 @@ def test_insights_query_count_is_flat_as_games_grow(admin_client, django_assert_
     for batch in (1, 12):
         for _ in range(batch):
             make_game(single=1)
-        with django_assert_max_num_queries(14):
+        # 14 for the numbers and tables, one count per translated kind for "Albanian texts".
+        with django_assert_max_num_queries(17):
             assert admin_client.get("/admin/raiplay/insights/").status_code == 200
 
 
@@ -273,3 +277,37 @@ def test_a_staff_member_without_rights_still_cannot_change_content_through_the_d
 def admin_client_cannot_write(client) -> bool:
     response = client.post("/admin/achievements/shopitem/add/", {"slug": "x", "name": "X", "cost_coins": 1})
     return response.status_code == 403 and not ShopItem.objects.exists()
+
+
+def test_insights_count_and_list_content_missing_albanian(admin_client):
+    game = make_game(single=1, title="Budget basics", title_sq="Bazat e buxhetit")
+    question = game.questions.get()
+    question.prompt_sq = "Çfarë është buxheti?"
+    question.save()
+    choice = question.choices.first()
+    ShopItemFactory(name="Hoodie", name_sq="Bluzë me kapuç", description="Warm.")  # description in English only
+
+    summary = insights.untranslated(with_items=True)
+    page = text(admin_client.get("/admin/raiplay/insights/"))
+    listed = text(admin_client.get("/admin/raiplay/insights/?missing=sq"))
+
+    assert summary.counts["games"] == 1  # its description is English only
+    assert summary.counts["questions"] == 1  # the explanation
+    assert summary.counts["choices"] == question.choices.count()
+    assert summary.counts["shop items"] == 1
+    assert summary.counts["knowledge articles"] == 0
+    rows = {(item.kind, item.label): item for item in summary.items}
+    assert rows[("shop items", "Hoodie")].fields == ["description"]
+    assert rows[("questions", str(question))].fields == ["explanation"]
+    # A choice is edited on its question's page.
+    assert rows[("choices", str(choice))].url == f"/admin/games/question/{question.pk}/change/"
+    assert 'data-testid="missing-shop-items"><td>Shop items</td><td>1</td>' in page
+    assert "Missing Albanian" not in page and 'href="?missing=sq"' in page
+    assert "Missing Albanian" in listed and 'href="/admin/achievements/shopitem/' in listed
+
+
+def test_content_translated_in_full_is_missing_nothing(admin_client):
+    ShopItemFactory(name="Hoodie", name_sq="Bluzë me kapuç", description="Warm.", description_sq="E ngrohtë.")
+
+    assert insights.untranslated().counts["shop items"] == 0
+    assert "Every text has its Albanian version." in text(admin_client.get("/admin/raiplay/insights/?missing=sq"))

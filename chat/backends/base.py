@@ -28,6 +28,7 @@ class Context:
     videos: list[Link] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # follow-up questions for the learner
     sentences: list[str] = field(default_factory=list)  # the best article's sentences that answer it
+    language: str = "en"  # the question's, and so the reply's: "en" | "sq"
 
     @property
     def links(self) -> list[Link]:

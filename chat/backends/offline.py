@@ -1,4 +1,8 @@
-"""FinBot without a model: answers composed from the editors' articles and the platform's content."""
+"""FinBot without a model: answers composed from the editors' articles and the platform's content.
+
+The fixed phrases are translated: call it with the reply's language active (the chat
+services do), and the context retrieved in that language.
+"""
 
 import hashlib
 import re
@@ -7,7 +11,7 @@ from collections.abc import Iterator
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from .. import textsearch
+from .. import albanian, textsearch
 from .base import Context, Reply, Turn
 
 GREETINGS = {
@@ -24,8 +28,38 @@ GREETINGS = {
     "greetings",
     "pershendetje",
     "tung",
+    "ckemi",
+    "cpo",
+    "hej",
+    "mirdita",
+    "miredita",
+    "mirembrema",
+    "mengjes",
+    "finbot",
+    "bot",
 }
-THANKS = {"thanks", "thank", "thx", "ty", "cheers", "faleminderit", "great", "cool", "awesome", "nice"}
+THANKS = {
+    "thanks",
+    "thank",
+    "thx",
+    "ty",
+    "cheers",
+    "faleminderit",
+    "flm",
+    "rrofsh",
+    "great",
+    "cool",
+    "awesome",
+    "nice",
+    "super",
+    "bukur",
+}
+# Words a greeting or a thank-you may come with ("hi there", "tung si je", "faleminderit shume").
+GREETING_FILLERS = {"there", "good", "si", "je", "jeni", "ja"}
+THANKS_FILLERS = {
+    *("you", "so", "much", "a", "lot", "finbot", "very", "that", "was", "helpful"),
+    *("shume", "te", "per", "ndihmen", "ishte", "e", "dobishme", "mire", "ja"),
+}
 
 
 def _pick(options: list[str], seed: str) -> str:
@@ -63,17 +97,17 @@ def compose(question: str, context: Context) -> str:
             parts.append(_("Want to dig deeper? Ask me: “%(question)s”") % {"question": context.suggestions[0]})
         return "\n\n".join(parts)
 
-    said = set(textsearch.words(question))
+    said = set(textsearch.words(albanian.fold(question)))  # "përshëndetje" as "pershendetje"
     topics = _quoted_list(context.suggestions)
-    if said and said <= GREETINGS | {"there", "finbot", "bot", "good"}:
+    if said & GREETINGS and said <= GREETINGS | GREETING_FILLERS:
         return _(
             "Hi! 👋 I'm FinBot. I can help with money questions — budgeting, saving, cards, banking, "
             "investing and staying safe from scams. Try asking me %(topics)s."
         ) % {"topics": topics}
-    if said and said <= THANKS | {"you", "so", "much", "a", "lot", "finbot", "very", "that", "was", "helpful"}:
+    if said & THANKS and said <= THANKS | THANKS_FILLERS:
         return _("You're welcome! 😊 Anything else about money? You could ask me %(topics)s.") % {"topics": topics}
 
-    words = textsearch.query_words(question)[:5]
+    words = textsearch.question_words(context.language)(question)[:5]
     about = (
         _("I couldn't find anything about “%(words)s” in what I've learned so far.") % {"words": " ".join(words)}
         if words

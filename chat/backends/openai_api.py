@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import openai
 from django.conf import settings
+from django.utils import translation
 from openai.types.chat import ChatCompletionMessageParam
 
 from .base import ChatTimeout, ChatUnavailable, Context, Reply, Turn
@@ -35,6 +36,24 @@ SYSTEM_PROMPT = (
 )
 
 
+# Which language to answer in: the question's (chat.language), said in the system prompt.
+# For Albanian, the money words RaiPlay uses everywhere (the glossary), so the model's
+# answer reads like the rest of the app.
+LANGUAGE_LINES = {
+    "en": "Answer in English: the learner's question is in English.",
+    "sq": (
+        "Answer in Albanian (shqip): the learner's question is in Albanian, even if written without ë and ç. "
+        "Write correct Albanian with ë and ç, address the learner as “ti”, keep sentences short, and use "
+        "RaiPlay's words: buxhet, kursim, llogari kursimi, fond emergjence, interes, normë interesi, "
+        "kartë debiti, kartë krediti, kredi, borxh, tarifë, investim, rrezik, mashtrim, tatim, para xhepi."
+    ),
+}
+
+
+def language_line(language: str) -> str:
+    return LANGUAGE_LINES.get(language, LANGUAGE_LINES["en"])
+
+
 def _context_block(context: Context) -> str:
     if not (context.articles or context.links):
         return "No RaiPlay article matches this question."
@@ -54,9 +73,11 @@ def _turn_message(turn: Turn) -> ChatCompletionMessageParam:
 
 
 def build_messages(question: str, history: list[Turn], context: Context) -> list[ChatCompletionMessageParam]:
-    """System prompt with the retrieved context, the last turns, then the question."""
+    """System prompt (with the reply's language) and the retrieved context, the last turns, then the question."""
+    with translation.override(context.language):  # the articles' texts in the question's language
+        block = _context_block(context)
     messages: list[ChatCompletionMessageParam] = [
-        {"role": "system", "content": f"{SYSTEM_PROMPT}\n\n{_context_block(context)}"}
+        {"role": "system", "content": f"{SYSTEM_PROMPT}\n- {language_line(context.language)}\n\n{block}"}
     ]
     messages += [_turn_message(turn) for turn in history[-HISTORY_TURNS:]]
     messages.append({"role": "user", "content": question})

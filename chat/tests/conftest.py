@@ -6,7 +6,8 @@ from django.conf import settings
 
 from core.content import import_content
 
-KNOWLEDGE_FILE = Path(settings.BASE_DIR) / "content" / "demo" / "knowledge.json"
+DEMO_DIR = Path(settings.BASE_DIR) / "content" / "demo"
+KNOWLEDGE_FILE = DEMO_DIR / "knowledge.json"
 
 
 def load_demo_knowledge() -> None:
@@ -17,6 +18,13 @@ def load_demo_knowledge() -> None:
 def knowledge(db):
     """The 55 demo knowledge articles, loaded the way editors load them."""
     load_demo_knowledge()
+
+
+@pytest.fixture
+def games_and_videos(db):
+    """The demo games and videos (both languages), which FinBot links to."""
+    for name in ("games.json", "videos.json"):
+        import_content(json.loads((DEMO_DIR / name).read_text()))
 
 
 @pytest.fixture

@@ -17,7 +17,18 @@ from .factories import KnowledgeArticleFactory, MessageFactory
 def test_demo_knowledge_imports_and_exports_unchanged(knowledge):
     exported = export_content()["knowledge"]
     assert len(exported) == 55
-    assert set(exported[0]) == {"slug", "title", "body", "tags", "published"}
+    assert set(exported[0]) == {
+        "slug",
+        "title",
+        "title_sq",
+        "body",
+        "body_sq",
+        "tags",
+        "tags_sq",
+        "questions",
+        "questions_sq",
+        "published",
+    }
     summary = import_content({"knowledge": exported})
     assert summary["knowledge"] == {"unchanged": 55}
     original = {a["slug"]: a for a in json.loads(KNOWLEDGE_FILE.read_text())["knowledge"]}
@@ -72,23 +83,30 @@ def test_admin_lists_articles_by_tag_and_search(admin_client, knowledge):
     assert "How do I spot a phishing message?" in found
 
 
-def test_admin_edits_tags_as_words(admin_client, db):
+def test_admin_edits_both_languages_tags_as_words_and_questions_as_lines(admin_client, db):
     article = KnowledgeArticleFactory(tags=["saving"])
     page = admin_client.get(f"/admin/chat/knowledgearticle/{article.pk}/change/").content.decode()
     assert 'value="saving"' in page
     response = admin_client.post(
         f"/admin/chat/knowledgearticle/{article.pk}/change/",
         {
-            "title": article.title,
+            "title_en": article.title,
+            "title_sq": "Si të kursej?",
             "slug": article.slug,
-            "body": "Body.",
-            "tags": "Saving, interest, ",
+            "body_en": "Body.",
+            "body_sq": "Teksti.",
+            "tags_en": "Saving, interest, ",
+            "tags_sq": "kursim",
+            "questions_en": "how do i save\n\nhow do i save\nsaving tips",
+            "questions_sq": "si te kursej",
             "published": "on",
         },
     )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.tags == ["saving", "interest"]
+    assert (article.title_sq, article.body_sq, article.tags_sq) == ("Si të kursej?", "Teksti.", ["kursim"])
+    assert (article.questions_en, article.questions_sq) == (["how do i save", "saving tips"], ["si te kursej"])
 
 
 def test_admin_shows_conversations_read_only(admin_client):

@@ -135,3 +135,45 @@ def test_luhn_and_iban_checks():
     assert not safety.luhn_valid("79927398710")
     assert safety.iban_valid("DE89 3704 0044 0532 0130 00")
     assert not safety.iban_valid("DE89 3704 0044 0532 0130 0")
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("PIN-i im është 1234", "PIN-i im është [PIN removed]"),
+        ("pini im eshte 4321, a eshte i sigurt?", "pini im eshte [PIN removed], a eshte i sigurt?"),
+        ("pin-in e kam 1234", "pin-in e kam [PIN removed]"),
+        ("PIN-i i kartës sime është 482913", "PIN-i i kartës sime është [PIN removed]"),
+    ],
+)
+def test_albanian_pins_are_found_and_hidden(text, redacted):
+    scan = safety.scan(text)
+    assert scan.kinds == [safety.PIN]
+    assert scan.redacted == redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("fjalëkalimi im është Sunny-42!", "fjalëkalimi im është [password removed]"),
+        ("fjalekalimi: letmein", "fjalekalimi: [password removed]"),
+        ("passwordi i instagramit eshte abc123", "passwordi i instagramit eshte [password removed]"),
+    ],
+)
+def test_albanian_passwords_are_found_and_hidden(text, redacted):
+    scan = safety.scan(text)
+    assert scan.kinds == [safety.PASSWORD]
+    assert scan.redacted == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pse duhet ta mbaj sekret PIN-in?",
+        "A është i sigurt një PIN me 4 shifra?",
+        "fjalekalimi im eshte i gjate, a mjafton?",
+        "fjalëkalimi im është shumë i thjeshtë",
+    ],
+)
+def test_talking_about_pins_and_passwords_in_albanian_is_fine(text):
+    assert safety.scan(text).kinds == []

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..models import Category, Choice, Game, Question
@@ -110,7 +111,7 @@ class AnswerInput(serializers.Serializer):
 
     def validate(self, attrs):
         if ("choices" in attrs) == ("value" in attrs):
-            raise serializers.ValidationError("Give either `choices` or `value` for each answer.")
+            raise serializers.ValidationError(_("Give either `choices` or `value` for each answer."))
         return attrs
 
 

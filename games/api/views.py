@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -56,7 +57,7 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             return selectors.playable_game(lookup={"pk": self.kwargs["pk"]})
         except (Game.DoesNotExist, ValueError) as error:
-            raise Http404("No such game.") from error
+            raise Http404(_("No such game.")) from error
 
     @extend_schema(
         parameters=[
@@ -74,7 +75,7 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def list(self, request):
         if not request.user.is_authenticated:
-            return Response({"detail": "Sign in to see your games."}, status=status.HTTP_401_UNAUTHORIZED)
+            return Response({"detail": _("Sign in to see your games.")}, status=status.HTTP_401_UNAUTHORIZED)
         query = s.GameListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         games = selectors.games_for(user=request.user, filters=query.validated_data)

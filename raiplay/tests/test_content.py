@@ -7,17 +7,21 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from accounts.models import User
 from achievements.leaderboards import board
 from achievements.models import Achievement, DailyQuestTemplate, LedgerEntry, ShopItem
+from chat.models import KnowledgeArticle
 from core.content import ContentError, export_content, import_content
 from games.models import Choice, Game, Question, QuestStep
 from games.tests.factories import QuestFactory
+from raiplay import insights
 
 pytestmark = pytest.mark.django_db
 
 DEMO = Path(settings.BASE_DIR) / "content" / "demo"
+TRANSLATED_KEYS = {"title", "description", "prompt", "explanation", "text", "name", "body", "tags", "questions"}
 
 
 def demo(name: str) -> dict:
@@ -203,7 +207,7 @@ def test_question_errors_name_the_question_and_field():
     assert "games[g].questions[0].answer_value: A number question needs its answer." in errors
     assert any(e.startswith("games[g].questions[1].tolerance:") for e in errors)
     assert "games[g].questions[2].choices: Mark at least one choice as correct." in errors
-    assert "games[g].questions[3].choices[0].text: this field is required" in errors
+    assert "games[g].questions[3].choices[0].text (English): this field is required" in errors
     assert "games[g].questions[3].choices[1].colour: unknown field" in errors
     assert "games[g].questions[4].choices: A number question has no choices." in errors
     assert "games[g].questions[5].choices[0].correct: must be true or false" in errors
@@ -212,7 +216,7 @@ def test_question_errors_name_the_question_and_field():
 def test_an_overlong_choice_is_refused_before_writing():
     item = game("g")
     item["questions"][0]["choices"][0]["text"] = "x" * 301
-    assert errors_of({"games": [item]}) == ["games[g].questions[0].choices[0].text: at most 300 characters"]
+    assert errors_of({"games": [item]}) == ["games[g].questions[0].choices[0].text (English): at most 300 characters"]
 
 
 @pytest.mark.parametrize(
@@ -349,3 +353,104 @@ def test_seed_demo_classmates_fill_the_leaderboard_through_the_ledger():
     top = board(period="all", limit=3)
     assert [row.username for row in top.results] == ["arta", "bledi", "dea"]
     call_command("check_ledger", stdout=io.StringIO())
+
+
+# ---- both languages ----------------------------------------------------------------------
+
+
+def test_every_demo_item_has_every_text_in_albanian():
+    call_command("seed_demo", verbosity=0)
+
+    missing = {kind: count for kind, count in insights.untranslated(with_items=True).counts.items() if count}
+
+    assert missing == {}, insights.untranslated(with_items=True).items[:10]
+    assert Game.objects.count() == 15 and Question.objects.count() > 70
+    assert all(len(a.questions_sq) >= 3 and len(a.questions) >= 3 for a in KnowledgeArticle.objects.all())
+
+
+def test_the_demo_files_name_an_albanian_text_for_every_english_one():
+    def texts(value, path=""):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from texts(item, f"{path}.{key}")
+            for key in TRANSLATED_KEYS & set(value):
+                yield path, key, value[key], value.get(f"{key}_sq")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from texts(item, f"{path}[{index}]")
+
+    gaps = [
+        f"{name}{path}.{key}"
+        for name in ("games.json", "videos.json", "rewards.json", "knowledge.json")
+        for path, key, english, albanian in texts(demo(name))
+        if english and not albanian and (isinstance(english, str) or all(isinstance(e, str) for e in english))
+    ]
+
+    assert gaps == []
+
+
+def test_albanian_texts_round_trip_and_an_empty_one_falls_back_to_english():
+    document = {
+        "games": [
+            {
+                "slug": "g",
+                "title": "Budget basics",
+                "title_sq": "Bazat e buxhetit",
+                "type": "minigame",
+                "category": "budgeting",
+                "questions": [
+                    {
+                        "prompt": "What is a budget?",
+                        "prompt_sq": "Çfarë është buxheti?",
+                        "kind": "single",
+                        "choices": [{"text": "A plan", "text_sq": "Një plan", "correct": True}, {"text": "A loan"}],
+                    }
+                ],
+            }
+        ],
+        "shop_items": [
+            {"slug": "s", "name": "Hoodie", "name_sq": "Bluzë me kapuç", "kind": "voucher", "cost_coins": 5}
+        ],
+    }
+
+    import_content(copy.deepcopy(document))
+    exported = export_content()
+
+    game = next(g for g in exported["games"] if g["slug"] == "g")
+    assert (game["title"], game["title_sq"]) == ("Budget basics", "Bazat e buxhetit")
+    assert "description_sq" not in game  # not written: left out, it falls back
+    question = game["questions"][0]
+    assert (question["prompt_sq"], question["choices"][0]["text_sq"]) == ("Çfarë është buxheti?", "Një plan")
+    assert "text_sq" not in question["choices"][1]
+    with translation.override("sq"):
+        stored = Game.objects.get(slug="g")
+        assert stored.title == "Bazat e buxhetit"
+        assert stored.questions.get().choices.order_by("position")[1].text == "A loan"  # English fallback
+    assert summary_of(import_content(exported)) == {
+        kind: {"unchanged": len(items)} for kind, items in exported.items() if items
+    }
+
+
+def test_an_import_in_albanian_still_reads_plain_keys_as_english():
+    with translation.override("sq"):
+        import_content({"shop_items": [{"slug": "s", "name": "Hoodie", "kind": "voucher", "cost_coins": 5}]})
+
+    item = ShopItem.objects.get(slug="s")
+    assert (item.name_en, item.name_sq) == ("Hoodie", None)
+
+
+def test_errors_name_the_item_the_field_and_the_language():
+    item = {"slug": "g", "title": "G", "title_sq": "x" * 121, "type": "minigame", "category": "budgeting"}
+    item["questions"] = [
+        {"prompt": "Q?", "kind": "single", "choices": [{"text": "A", "text_sq": "y" * 301, "correct": True}]}
+    ]
+
+    errors = errors_of({"games": [item]})
+
+    assert any(
+        e.startswith("games[g].title_sq (Albanian): Ensure this value has at most 120 characters") for e in errors
+    )
+    assert "games[g].questions[0].choices[0].text_sq (Albanian): at most 300 characters" in errors
+    assert errors_of({"shop_items": [{"slug": "s", "name_sq": "Bluzë", "kind": "voucher", "cost_coins": 5}]}) == [
+        "shop_items[s].name: this field is required"
+    ]

@@ -7,6 +7,9 @@
   const $ = (selector) => root.querySelector(selector);
   const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
   let attemptId = null, items = [], index = 0, correct = 0;
+  // A round file may carry each text in the page's language too: `text_sq`, `bins_sq`.
+  const lang = document.documentElement.lang;
+  const local = (thing, key) => thing[`${key}_${lang}`] || thing[key];
 
   async function post(url, body) {
     const response = await fetch(url, {
@@ -45,9 +48,9 @@
         post(t.startUrl),
       ]);
       attemptId = started.attempt_id;
-      items = round.items.slice().sort(() => Math.random() - 0.5);
+      items = round.items.map((item) => ({ ...item, text: local(item, "text") })).sort(() => Math.random() - 0.5);
       root.querySelectorAll("[data-bin]").forEach((button) => {
-        button.textContent = round.bins[Number(button.dataset.bin)];
+        button.textContent = local(round, "bins")[Number(button.dataset.bin)];
       });
       index = 0; correct = 0;
       show("play");

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -35,7 +36,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             return selectors.published_video(pk=int(self.kwargs["pk"]))
         except (Video.DoesNotExist, ValueError, OverflowError) as error:
-            raise Http404("No such video.") from error
+            raise Http404(_("No such video.")) from error
 
     @extend_schema(
         tags=["videos"],

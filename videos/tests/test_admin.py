@@ -40,11 +40,12 @@ def test_editor_uploads_a_video_file_with_comma_tags(editor_client, settings, tm
     response = editor_client.post(
         "/admin/videos/video/add/",
         {
-            "title": "Uploaded",
+            "title_en": "Uploaded",
             "slug": "uploaded",
-            "description": "",
+            "description_en": "",
             "category": "saving",
-            "tags": "saving, interest, saving",
+            "tags_en": "saving, interest, saving",
+            "tags_sq": "kursim, interes",
             "is_published": "on",
             "file": SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4"),
             "url": "",
@@ -57,6 +58,7 @@ def test_editor_uploads_a_video_file_with_comma_tags(editor_client, settings, tm
     assert response.status_code == 302, response.content.decode()[:3000]
     video = Video.objects.get(slug="uploaded")
     assert video.tags == ["saving", "interest"]
+    assert video.tags_sq == ["kursim", "interes"]
     assert video.source.startswith("/media/videos/clip")
     assert video.poster.startswith("/media/videos/thumbnails/thumb")
     assert (tmp_path / video.file.name).exists()
@@ -68,7 +70,7 @@ def test_editor_uploads_a_video_file_with_comma_tags(editor_client, settings, tm
 def test_editor_must_give_a_file_or_an_address(editor_client):
     response = editor_client.post(
         "/admin/videos/video/add/",
-        {"title": "Nothing", "slug": "nothing", "category": "saving", "duration_seconds": "30", "xp_reward": "10"},
+        {"title_en": "Nothing", "slug": "nothing", "category": "saving", "duration_seconds": "30", "xp_reward": "10"},
     )
     assert response.status_code == 200
     assert "Upload a video file or give its address." in response.content.decode()
@@ -80,7 +82,7 @@ def test_editor_cannot_upload_an_svg_thumbnail(editor_client, settings, tmp_path
     response = editor_client.post(
         "/admin/videos/video/add/",
         {
-            "title": "Svg",
+            "title_en": "Svg",
             "slug": "svg",
             "category": "saving",
             "url": "/static/x.mp4",

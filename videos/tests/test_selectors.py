@@ -39,6 +39,20 @@ def test_search_looks_in_title_description_and_tags(learner, query, expected):
     assert set(slugs(selectors.videos_for(user=learner, query=query))) == expected
 
 
+@pytest.mark.parametrize("query", ["kursim", "Interes", "compound"])
+def test_search_finds_a_video_by_its_albanian_or_english_words(learner, query):
+    VideoFactory(
+        slug="interest",
+        title="Compound interest",
+        title_sq="Interesi i përbërë",
+        description="Money grows.",
+        tags=["saving"],
+        tags_sq=["kursim"],
+    )
+    VideoFactory(slug="other", title="Scams", title_sq="Mashtrimet", tags=["safety"], tags_sq=["siguri"])
+    assert slugs(selectors.videos_for(user=learner, query=query)) == ["interest"]
+
+
 def test_search_is_case_insensitive_and_combines_with_category(learner):
     VideoFactory(slug="a", title="Interest on savings", category="saving")
     VideoFactory(slug="b", title="Interest on loans", category="credit")
