@@ -505,7 +505,13 @@ def postgres_scenario(postgres: PrivatePostgres, stack: Stack, problems: list[st
     }
 
 
+def _stop_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # so the `finally` below takes the stack and the servers down
+
+
 def main() -> int:
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, _stop_on_signal)
     work = Path(os.environ.get("FAULTS_DIR") or tempfile.mkdtemp(prefix="raiplay-faults-"))
     work.mkdir(parents=True, exist_ok=True)
     work.chmod(0o755)  # the postgres user reaches its cluster inside
