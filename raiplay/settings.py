@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "videos",
     "achievements",
     "chat",
+    "classrooms",
     "raiplay",
 ]
 

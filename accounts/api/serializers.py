@@ -98,6 +98,7 @@ class MeSerializer(serializers.ModelSerializer):
     avatar_url = BlankableURLField(read_only=True, help_text="An image address, or empty for none.")
     consent = serializers.SerializerMethodField()
     email_verified = serializers.SerializerMethodField()
+    is_teacher = serializers.SerializerMethodField(help_text="Whether the user runs classes (the `Teachers` group).")
 
     class Meta:
         model = User
@@ -120,6 +121,7 @@ class MeSerializer(serializers.ModelSerializer):
             "date_joined",
             "consent",
             "email_verified",
+            "is_teacher",
         ]
         read_only_fields = fields
 
@@ -130,6 +132,9 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_email_verified(self, user: User) -> bool:
         return selectors.email_verified(user)
+
+    def get_is_teacher(self, user: User) -> bool:
+        return selectors.is_teacher(user)
 
 
 class GuardianInput(serializers.Serializer):
