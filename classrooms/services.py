@@ -109,19 +109,19 @@ def join_classroom(*, user: User, code: str) -> tuple[Classroom, bool]:
         raise UnknownCode()
     if classroom.teacher_id == user.pk:
         raise OwnClass()
-    _, created = Membership.objects.get_or_create(classroom=classroom, user=user)
+    _membership, created = Membership.objects.get_or_create(classroom=classroom, user=user)
     return classroom, created
 
 
 def leave_classroom(*, user: User, classroom: Classroom) -> None:
-    deleted, _ = Membership.objects.filter(classroom=classroom, user=user).delete()
+    deleted, _by_model = Membership.objects.filter(classroom=classroom, user=user).delete()
     if not deleted:
         raise NotAMember()
 
 
 def remove_member(*, classroom: Classroom, user_id: int) -> None:
     """The teacher takes a learner out of the class (their own progress stays theirs)."""
-    deleted, _ = Membership.objects.filter(classroom=classroom, user_id=user_id).delete()
+    deleted, _by_model = Membership.objects.filter(classroom=classroom, user_id=user_id).delete()
     if not deleted:
         raise NotFound(_("This learner is not in the class."))
 

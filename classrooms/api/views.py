@@ -94,8 +94,8 @@ def classroom(request, pk: int):
         data = s.ClassroomPatch(data=request.data)
         data.is_valid(raise_exception=True)
         services.update_classroom(classroom=room, **data.validated_data)
-    room.members_count = room.memberships.count()  # type: ignore[attr-defined]
-    room.members = selectors.members_of(room)  # type: ignore[attr-defined]
+    room.members_count = room.memberships.count()
+    room.members = selectors.members_of(room)
     return Response(s.ClassroomDetail(room, context={"request": request}).data)
 
 

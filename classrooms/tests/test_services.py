@@ -187,3 +187,10 @@ def test_export_includes_memberships_and_erasure_removes_them(classroom, member)
     assert export.export_user(classroom.teacher)["classes"]["teaching"][0]["join_code"] == classroom.join_code
     accounts.delete_account(user=member)
     assert not Membership.objects.filter(classroom=classroom).exists()
+
+
+def test_removing_someone_not_in_the_class_is_not_found(classroom, learner):
+    from core.errors import NotFound
+
+    with pytest.raises(NotFound, match="not in the class"):
+        services.remove_member(classroom=classroom, user_id=learner.pk)
