@@ -451,7 +451,7 @@ def test_export_contains_every_section_of_the_users_data_and_nothing_of_others(l
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     body = response.json()
-    assert set(body) == {"account", "games", "videos", "rewards", "chat"}
+    assert set(body) == {"account", "games", "videos", "rewards", "chat", "classes"}
     assert {"progress", "attempts"} <= set(body["games"])
     assert body["games"]["attempts"][0]["answers"] == learner.attempts.get().answers
     assert body["account"]["username"] == "learner"

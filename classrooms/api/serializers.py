@@ -139,7 +139,7 @@ class HardQuestionSerializer(serializers.Serializer):
     answers = serializers.IntegerField()
 
 
-class ProgressSerializer(serializers.Serializer):
+class ClassProgressSerializer(serializers.Serializer):
     members = MemberSerializer(many=True)
     assignments = AssignmentStats(many=True)
     hardest_questions = HardQuestionSerializer(many=True)

@@ -207,7 +207,7 @@ class ProgressView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("format", enum=["json", "csv"], description="`csv`: one row per member.")],
         responses={
-            (200, "application/json"): s.ProgressSerializer,
+            (200, "application/json"): s.ClassProgressSerializer,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="A header row, then one row per member"),
             400: BAD_QUERY,
             401: SIGNED_OUT,
@@ -224,7 +224,7 @@ class ProgressView(APIView):
             )
             response["Content-Disposition"] = f'attachment; filename="class-{room.pk}-progress.csv"'
             return response
-        return Response(s.ProgressSerializer(selectors.progress(room)).data)
+        return Response(s.ClassProgressSerializer(selectors.progress(room)).data)
 
     def handle_exception(self, exc):
         # Errors are JSON even when the CSV was asked for.
