@@ -4,6 +4,8 @@ from allauth.account.models import EmailAddress
 
 from .models import User
 
+TEACHERS = "Teachers"  # the group of teachers (made by a classrooms migration)
+
 
 def find_for_login(identifier: str) -> User | None:
     """The user a sign-in names: the username (exact, else in any case), or the email in any case."""
@@ -37,6 +39,11 @@ def email_verified(user: User, *, email: str | None = None) -> bool:
     """Whether the learner proved they own their address (or `email`, one of theirs)."""
     address = (email or user.email).strip()
     return bool(address) and EmailAddress.objects.filter(user=user, email__iexact=address, verified=True).exists()
+
+
+def is_teacher(user) -> bool:
+    """Whether the user may run classes: a member of the `Teachers` group."""
+    return user.is_authenticated and user.groups.filter(name=TEACHERS).exists()
 
 
 def export_data(user: User) -> dict:

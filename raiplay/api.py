@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("games.api.urls")),
     path("", include("videos.api.urls")),
     path("", include("chat.api.urls")),
+    path("", include("classrooms.api.urls")),
     path("", include("raiplay.export_urls")),
 ]

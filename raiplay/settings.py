@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "videos",
     "achievements",
     "chat",
+    "classrooms",
     "raiplay",
 ]
 

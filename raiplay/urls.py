@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("videos.urls")),
     path("", include("achievements.urls")),
     path("", include("chat.urls")),
+    path("", include("classrooms.urls")),
 ]
 # JSON under /api/, the branded pages elsewhere (core.handlers).
 handler400 = "core.handlers.bad_request"

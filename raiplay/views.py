@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from accounts.models import ConsentStatus
 from achievements import selectors as rewards
+from classrooms import selectors as classes
 from games import selectors as games
 
 ASKED_AGE = "asked-birth-year"
@@ -19,5 +20,6 @@ def home(request):
         "next_step": games.next_quest(user=request.user),
         "daily_quests": rewards.todays_daily_quests(user=request.user),
         "ask_age": ask_age,
+        "assignments": classes.due_for(user=request.user),
     }
     return render(request, "dashboard.html", context)

@@ -105,6 +105,7 @@ class MeSerializer(serializers.ModelSerializer):
     )
     consent = serializers.SerializerMethodField()
     email_verified = serializers.SerializerMethodField()
+    is_teacher = serializers.SerializerMethodField(help_text="Whether the user runs classes (the `Teachers` group).")
 
     class Meta:
         model = User
@@ -128,6 +129,7 @@ class MeSerializer(serializers.ModelSerializer):
             "date_joined",
             "consent",
             "email_verified",
+            "is_teacher",
         ]
         read_only_fields = fields
 
@@ -138,6 +140,9 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_email_verified(self, user: User) -> bool:
         return selectors.email_verified(user)
+
+    def get_is_teacher(self, user: User) -> bool:
+        return selectors.is_teacher(user)
 
 
 class GuardianInput(serializers.Serializer):

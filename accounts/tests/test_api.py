@@ -331,7 +331,7 @@ def test_logout_with_garbage_token_is_400(auth_api):
 
 
 def test_me_returns_the_own_profile_with_progress(auth_api, learner, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # the user, the email check, the Teachers group (is_teacher)
         response = auth_api.get(ME)
 
     assert response.status_code == 200
@@ -340,6 +340,7 @@ def test_me_returns_the_own_profile_with_progress(auth_api, learner, django_asse
     assert body["email"] == learner.email
     for name in ("xp", "coins", "level", "streak_count", "longest_streak", "timezone", "show_on_leaderboard"):
         assert name in body
+    assert body["is_teacher"] is False
 
 
 def test_me_without_token_is_401(api):
@@ -450,7 +451,7 @@ def test_export_contains_every_section_of_the_users_data_and_nothing_of_others(l
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     body = response.json()
-    assert set(body) == {"account", "games", "videos", "rewards", "chat"}
+    assert set(body) == {"account", "games", "videos", "rewards", "chat", "classes"}
     assert {"progress", "attempts"} <= set(body["games"])
     assert body["games"]["attempts"][0]["answers"] == learner.attempts.get().answers
     assert body["account"]["username"] == "learner"

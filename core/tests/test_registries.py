@@ -46,7 +46,14 @@ def test_every_app_with_learner_data_registers_an_export_section():
 
 
 def test_the_export_sections_are_named_as_the_export_documents_them():
-    assert {section.name for section in export.sections()} == {"account", "games", "videos", "rewards", "chat"}
+    assert {section.name for section in export.sections()} == {
+        "account",
+        "games",
+        "videos",
+        "rewards",
+        "chat",
+        "classes",
+    }
 
 
 def test_content_kinds_come_in_import_order_games_before_what_names_them():

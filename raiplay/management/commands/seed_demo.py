@@ -9,6 +9,9 @@ from django.db import transaction
 
 from accounts import services as accounts
 from accounts.models import User
+from accounts.selectors import TEACHERS
+from classrooms import services as classes
+from classrooms.models import Classroom
 from games import scoring, selectors
 from games import services as games
 
@@ -37,9 +40,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             learner_password = self._account("learner", "learner@example.com", staff=False)
             editor_password = self._account("editor", "editor@example.com", staff=True)
+            teacher_password = self._account("teacher", "teacher@example.com", staff=False)
         self._classmates()
+        self._demo_class()
         self.stdout.write(self.style.SUCCESS("Demo ready. Sign in at http://127.0.0.1:8000/accounts/login/"))
-        for username, password in (("learner", learner_password), ("editor", editor_password)):
+        accounts_made = (("learner", learner_password), ("editor", editor_password), ("teacher", teacher_password))
+        for username, password in accounts_made:
             self.stdout.write(f"  {username:<8} password: {password}")
 
     def _account(self, username: str, email: str, *, staff: bool) -> str:
@@ -69,3 +75,29 @@ class Command(BaseCommand):
                 game = selectors.playable_game(lookup={"pk": step.game.pk})
                 answers = scoring.perfect_answers(list(game.questions.all()))
                 games.submit_attempt(user=user, game=game, answers=answers)
+
+    def _demo_class(self) -> None:
+        """The teacher's class of the demo classmates, with a quest and a video assigned."""
+        from datetime import timedelta
+
+        from games.models import Game
+        from videos.models import Video
+
+        teacher = User.objects.get(username="teacher")
+        teacher.groups.add(Group.objects.get_or_create(name=TEACHERS)[0])
+        classroom = Classroom.objects.filter(teacher=teacher, name="8A").first()
+        if classroom is None:
+            classroom = classes.create_classroom(teacher=teacher, name="8A")
+        for username, *_ in [*CLASSMATES, ("learner",)]:
+            learner = User.objects.get(username=username)
+            classes.join_classroom(user=learner, code=classroom.join_code)
+        if classroom.assignments.exists():
+            return
+        step = selectors.storyline_for(user=teacher)
+        first_quest = Game.objects.filter(pk=step[0].game.pk).first() if step else None
+        video = Video.objects.filter(is_published=True).order_by("title").first()
+        due = classes.today() + timedelta(days=3)
+        if first_quest is not None:
+            classes.create_assignment(classroom=classroom, game=first_quest, due_date=due)
+        if video is not None:
+            classes.create_assignment(classroom=classroom, video=video, due_date=due + timedelta(days=4))
