@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -115,6 +116,15 @@ def client_for(user) -> APIClient:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair(user)['access_token']}")
     client.user = user
     return client
+
+
+def sign_in(context, live_server, user) -> None:
+    """Sign `user` in to a Playwright browser context (replacing whoever was signed in there)."""
+    client = Client()
+    client.force_login(user)
+    context.clear_cookies()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 @pytest.fixture(scope="session")

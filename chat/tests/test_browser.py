@@ -3,28 +3,13 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from accounts.tests.factories import UserFactory
 from chat.models import Message
+from conftest import sign_in
 
 from .conftest import load_demo_knowledge
 from .llm_server import FakeLLM
-
-
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.mark.browser
@@ -35,7 +20,7 @@ def test_question_on_the_page_gets_a_streamed_answer(page, live_server, settings
     settings.CHAT_API_KEY = ""
     load_demo_knowledge()
     learner = UserFactory(username="asker")
-    sign_in(page, live_server, learner)
+    sign_in(page.context, live_server, learner)
 
     page.goto("/chat/")
     page.get_by_label("Ask FinBot a money question").fill("How does compound interest work?")
@@ -67,7 +52,7 @@ def test_model_answer_streams_token_by_token_and_html_stays_text(page, live_serv
     learner = UserFactory(username="streamer")
     with FakeLLM(answer="Compound interest is <b>interest</b> on interest. <img src=x onerror=alert(1)>") as llm:
         settings.CHAT_API_KEY, settings.CHAT_BASE_URL, settings.CHAT_MAX_RETRIES = "k", llm.base_url, 0
-        sign_in(page, live_server, learner)
+        sign_in(page.context, live_server, learner)
         page.goto("/chat/")
         page.get_by_label("Ask FinBot a money question").fill("What is compound interest?")
         page.keyboard.press("Enter")

@@ -3,28 +3,12 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from accounts.tests.factories import UserFactory
+from conftest import sign_in
 from games.tests.factories import make_game
 
 from .factories import make_teacher
-
-
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.mark.browser
@@ -38,7 +22,7 @@ def test_teacher_class_learner_joins_and_does_the_assignment(page, live_server):
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
 
-    sign_in(page, live_server, teacher)
+    sign_in(page.context, live_server, teacher)
     page.goto("/classes/")
     page.get_by_label("Class name").fill("8A")
     page.get_by_role("button", name="Create class").click()
@@ -51,7 +35,7 @@ def test_teacher_class_learner_joins_and_does_the_assignment(page, live_server):
     page.get_by_role("button", name="Assign").click()
     expect(page.get_by_test_id("teacher-assignments")).to_contain_text("0 of 0 done")
 
-    sign_in(page, live_server, learner)
+    sign_in(page.context, live_server, learner)
     page.goto("/classes/")
     page.get_by_label("Class code").fill(code.lower())
     page.get_by_role("button", name="Join").click()
@@ -66,7 +50,7 @@ def test_teacher_class_learner_joins_and_does_the_assignment(page, live_server):
     page.goto(class_url)
     expect(page.get_by_test_id("assignments")).to_contain_text("Done")
 
-    sign_in(page, live_server, teacher)
+    sign_in(page.context, live_server, teacher)
     page.goto(class_url)
     expect(page.get_by_test_id("teacher-assignments")).to_contain_text("1 of 1 done")
     expect(page.get_by_test_id("member-ana")).to_contain_text("1/1")

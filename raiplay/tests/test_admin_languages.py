@@ -3,9 +3,8 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
+from conftest import sign_in
 from games.models import Game
-
-from .test_csp import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

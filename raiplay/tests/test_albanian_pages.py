@@ -33,6 +33,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from achievements import services as rewards
 from achievements.models import ShopItem
+from conftest import sign_in
 from games.models import Game
 
 from .test_i18n import parse_po
@@ -166,13 +167,6 @@ class EnglishFinder:
         assert page.evaluate("document.documentElement.lang") == "sq", f"{name}: <html lang> is not sq"
         self.pages.append(name)
         self.found.extend((name, text) for text in self.english_in(page.evaluate(VISIBLE_TEXT)))
-
-
-def sign_in(context, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 def demo_quest(slug: str) -> dict:

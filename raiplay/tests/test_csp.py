@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from accounts.tests.factories import UserFactory
+from conftest import sign_in
 from core.content import import_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,13 +35,6 @@ LEARNER_PAGES = [
 ]
 EDITOR_PAGES = ["/admin/", "/admin/games/game/", "/admin/games/game/add/", "/admin/raiplay/insights/"]
 PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/api/v1/docs/"]
-
-
-def sign_in(context, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 def violations_on(context, live_server, paths) -> dict[str, list[str]]:

@@ -1,10 +1,9 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from accounts.tests.factories import UserFactory
+from conftest import sign_in
 from videos.models import SavedVideo, VideoView
 
 from .factories import VideoFactory
@@ -24,17 +23,7 @@ def test_play_a_video_in_the_feed_save_it_and_find_it_on_the_saved_page(page, li
         duration_seconds=5,
         xp_reward=10,
     )
-    client = Client()
-    client.force_login(learner)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page.context, live_server, learner)
 
     page.goto("/videos/")
     card = page.locator("#video-needs-vs-wants")
