@@ -6,7 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from core.admin import LineListField, ReadOnlyAdminMixin, WordListField
 
 from . import services
-from .models import Conversation, KnowledgeArticle, Message
+from .models import Conversation, KnowledgeArticle, Message, SafetyFlag, UnansweredQuestion
 
 TAGS_HELP = _("Words separated by commas, e.g. budgeting, saving.")
 QUESTIONS_HELP = _("One per line: other ways a learner asks this (FinBot reads them with the title).")
@@ -80,3 +80,47 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["user", "title", "created_at", "updated_at"]
     inlines = [MessageInline]
+
+
+@admin.register(SafetyFlag)
+class SafetyFlagAdmin(admin.ModelAdmin):
+    """Messages that needed a person: the redacted words and why, never who. Editors mark them handled."""
+
+    list_display = ["created_at", "reason", "short_text", "language", "handled"]
+    list_filter = ["handled", "reason", "language"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "reason", "language", "text", "handled", "handled_at", "handled_by"]
+    readonly_fields = ["created_at", "reason", "language", "text", "handled_at", "handled_by"]
+    actions = ["mark_handled"]
+
+    @admin.display(description=_("Message (private data removed)"))
+    def short_text(self, flag):
+        return flag.text[:120]
+
+    def has_add_permission(self, request):
+        return False  # made by FinBot only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a record of care given, kept
+
+    def save_model(self, request, obj, form, change):
+        if "handled" in form.changed_data:
+            services.set_handled(flags=SafetyFlag.objects.filter(pk=obj.pk), handled=obj.handled, by=request.user)
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Mark the selected conversations handled"), permissions=["change"])
+    def mark_handled(self, request, queryset):
+        services.set_handled(flags=queryset, handled=True, by=request.user)
+
+
+@admin.register(UnansweredQuestion)
+class UnansweredQuestionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What FinBot could not answer, counted per normalised question: the articles to write next."""
+
+    list_display = ["text", "language", "count", "last_asked"]
+    list_filter = ["language"]
+    search_fields = ["text", "key"]
+    ordering = ["-last_asked"]
+    allow_delete = True  # once the missing article is written

@@ -78,6 +78,26 @@ SYNONYMS = {
 }
 
 
+# Question words and filler around a topic ("cili është ndryshimi midis", "a është mirë
+# të", "si ta filloj"): weighed down in a question, as in English (folded).
+WEAK_WORDS = [
+    "ndryshim",
+    "ndryshon",
+    "ndryshimi",
+    "midis",
+    "mire",
+    "keq",
+    "ide",
+    "menyre",
+    "menyra",
+    "fillo",
+    "filloj",
+    "para",
+    "leke",
+    "lek",
+]
+
+
 def fold(text: str) -> str:
     """Lower-cased, with ë → e and ç → c, as teens type without them."""
     return text.lower().translate(_FOLD)
@@ -119,6 +139,9 @@ def key(word: str) -> str:
     """A folded word's matching key: its stem, or the stem of the article word it stands for."""
     stemmed = stem(word)
     return _SYNONYM_STEMS.get(stemmed, stemmed)
+
+
+WEAK_KEYS = frozenset(key(word) for word in WEAK_WORDS)
 
 
 def terms(text: str) -> list[str]:

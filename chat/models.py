@@ -42,7 +42,10 @@ class KnowledgeArticle(models.Model):
 
 
 class Conversation(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations")
+    # None: a guest's (the old mobile app asks without an account).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="conversations"
+    )
     title = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now_add=True)
@@ -92,3 +95,56 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.content[:60]}"
+
+
+class SafetyFlag(models.Model):
+    """A learner's message that needed a person (self-harm, abuse, threats, gambling, debt), for editors."""
+
+    class Reason(models.TextChoices):
+        SELF_HARM = "self_harm", _("Self-harm")
+        ABUSE = "abuse", _("Abuse")
+        THREAT = "threat", _("Threats or sextortion")
+        DEBT = "debt", _("Debt distress")
+        GAMBLING = "gambling", _("Gambling")
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="safety_flag")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    # The message as stored: private data already redacted. No user name: editors need the words, not who.
+    text = models.TextField()
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled = models.BooleanField(default=False)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["handled", "-created_at", "-pk"]
+        verbose_name = _("flagged conversation")
+        verbose_name_plural = _("flagged conversations")
+        indexes = [models.Index(fields=["handled", "-created_at"], name="chat_flag_open")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.text[:60]}"
+
+
+class UnansweredQuestion(models.Model):
+    """A question FinBot had no article for, counted per normalised wording, so editors write the missing ones."""
+
+    language = models.CharField(max_length=8)
+    key = models.CharField(max_length=200, help_text=_("The question's meaningful words, normalised."))
+    text = models.CharField(max_length=1000, help_text=_("The latest wording (private data redacted)."))
+    count = models.PositiveIntegerField(default=1)
+    first_asked = models.DateTimeField(auto_now_add=True)
+    last_asked = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_asked", "-pk"]
+        verbose_name = _("unanswered question")
+        verbose_name_plural = _("unanswered questions")
+        constraints = [models.UniqueConstraint(fields=["language", "key"], name="chat_unanswered_once")]
+        indexes = [models.Index(fields=["-last_asked"], name="chat_unanswered_recent")]
+
+    def __str__(self):
+        return self.text[:80]

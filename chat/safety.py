@@ -1,7 +1,10 @@
-"""Spotting private data in a learner's message: card numbers, IBANs, PINs, passwords.
+"""Spotting private data in a learner's message (DESIGN.md, "Minors, accounts and safety").
 
-PINs and passwords are found as English and Albanian learners write them ("my pin is …",
-"PIN-i im është …", "fjalëkalimi: …"); card numbers and IBANs look alike in any language.
+Card numbers (the Luhn check of python-stdnum), IBANs of every country (python-stdnum's
+registry), PINs, passwords, phone numbers (phonenumbers, Albanian numbers without
+their +355 too), email addresses and personal ID numbers. PINs, passwords and ID
+numbers are found as English and Albanian learners write them ("my pin is …", "PIN-i im
+është …", "numri personal: …"); the rest look alike in any language.
 
 Pure functions. A message that holds any of these is never sent to a model, is stored
 redacted, and gets a kind explanation instead of an answer.
@@ -10,11 +13,16 @@ redacted, and gets a kind explanation instead of an answer.
 import re
 from dataclasses import dataclass, field
 
+import phonenumbers
 from django.utils.translation import gettext as _
+from stdnum import iban, luhn
 
 MAX_MESSAGE_LENGTH = 1000
 
-CARD, IBAN, PIN, PASSWORD = "card", "iban", "pin", "password"
+CARD, IBAN, PIN, PASSWORD, PHONE, EMAIL, ID_NUMBER = "card", "iban", "pin", "password", "phone", "email", "id"
+KINDS = [CARD, IBAN, PIN, PASSWORD, PHONE, EMAIL, ID_NUMBER]
+# Where a phone number without its country code is read as local: Albania.
+PHONE_REGION = "AL"
 
 # 13–19 digits, single spaces or dashes allowed between them, not part of a longer number,
 # a price ("1,299.99") or an international phone number ("+355 …", "00 355 …"): card
@@ -49,17 +57,18 @@ _PASSWORD_SQ_RE = re.compile(
     re.IGNORECASE,
 )
 
-# IBAN lengths per country (the SWIFT IBAN registry).
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
-    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
-    "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
-    "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
-    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
-    "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29,
-    "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
-    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
-}  # fmt: skip
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}\b")
+# Albania's personal number (numri personal, on every ID card): a letter, eight digits, a letter.
+_ALBANIAN_ID_RE = re.compile(r"\b[A-Z]\d{8}[A-Z]\b", re.IGNORECASE)
+# Any ID number the learner names as one: "my ID number is …", "passport no: …",
+# "numri personal është …", "nr. i letërnjoftimit: …" (the number must hold a digit).
+_NAMED_ID_RE = re.compile(
+    r"\b(?:(?:personal|id|identity|passport|social\s+security|national\s+insurance)\s+(?:card\s+)?"
+    r"(?:number|no\.?|nr\.?)|passport|numr(?:i|in)?\s+(?:im\s+)?personal|nr\.?\s+personal"
+    r"|(?:numr(?:i|in)?|nr\.?)\s+(?:i|e)\s+(?:let[eë]rnjoftimit|kart[eë]s\s+s[eë]\s+identitetit|pasaport[eë]s))"
+    r"(?:\s+(?:is|was|im|[eë]sht[eë]|ishte))?\s*[:=-]?\s*((?=[A-Z]*\d)[A-Z0-9]{6,14})\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -75,58 +84,33 @@ class Scan:
         return bool(self.kinds)
 
 
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
-def iban_valid(candidate: str) -> bool:
-    """ISO 13616: known country, its length, and the mod-97 check."""
-    iban = candidate.replace(" ", "").upper()
-    if IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban[2:4].isdigit() or not iban.isalnum():
-        return False
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
-
-
 def _card_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _CARD_RE.finditer(text):
         digits = re.sub(r"\D", "", match.group())
-        if len(set(digits)) > 1 and luhn_valid(digits):
+        if len(set(digits)) > 1 and luhn.is_valid(digits):
             spans.append(match.span())
     spans += [match.span(1) for match in _CVV_RE.finditer(text)]
     return spans
 
 
 def _iban_spans(text: str) -> list[tuple[int, int]]:
+    """IBANs, each the longest valid one a candidate starts with ("… 8741 please" keeps "please")."""
     spans = []
     for match in _IBAN_RE.finditer(text):
-        country = match.group()[:2].upper()
-        length = IBAN_LENGTHS.get(country)
-        if not length:
-            continue
-        # The pattern may run on into the next word ("… 8741 please"): keep exactly the
-        # country's length of characters, counted without spaces.
-        end, seen = match.start(), 0
-        for index, char in enumerate(match.group()):
-            if char != " ":
-                seen += 1
-            if seen == length:
-                end = match.start() + index + 1
+        ends = [match.start() + index + 1 for index, char in enumerate(match.group()) if char != " "]
+        for end in reversed(ends):
+            if text[end : end + 1].isalnum():
+                continue  # a longer run of letters and digits is not this IBAN
+            if iban.is_valid(text[match.start() : end]):
+                spans.append((match.start(), end))
                 break
-        else:
-            continue
-        if text[end : end + 1].isalnum():
-            continue  # a longer run of letters and digits is not this IBAN
-        if iban_valid(text[match.start() : end]):
-            spans.append((match.start(), end))
     return spans
+
+
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    matcher = phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, leniency=phonenumbers.Leniency.VALID)
+    return [(match.start, match.end) for match in matcher]
 
 
 def scan(text: str) -> Scan:
@@ -137,7 +121,11 @@ def scan(text: str) -> Scan:
     found += [(*match.span(1), PIN) for pattern in (_PIN_RE, _PIN_SQ_RE) for match in pattern.finditer(text)]
     found += [(*match.span(1), PASSWORD) for match in _PASSWORD_RE.finditer(text)]
     found += [(*match.span(match.lastindex or 1), PASSWORD) for match in _PASSWORD_SQ_RE.finditer(text)]
-    # An IBAN's digits can also look like a card number: keep the widest finding.
+    found += [(start, end, PHONE) for start, end in _phone_spans(text)]
+    found += [(*match.span(), EMAIL) for match in _EMAIL_RE.finditer(text)]
+    found += [(*match.span(), ID_NUMBER) for match in _ALBANIAN_ID_RE.finditer(text)]
+    found += [(*match.span(1), ID_NUMBER) for match in _NAMED_ID_RE.finditer(text)]
+    # An IBAN's or a card's digits can also look like a phone number: keep the widest finding.
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, str]] = []
     for start, end, kind in found:
@@ -149,14 +137,20 @@ def scan(text: str) -> Scan:
         IBAN: _("[IBAN removed]"),
         PIN: _("[PIN removed]"),
         PASSWORD: _("[password removed]"),
+        PHONE: _("[phone number removed]"),
+        EMAIL: _("[email address removed]"),
+        ID_NUMBER: _("[ID number removed]"),
     }
     redacted, position = [], 0
     for start, end, kind in kept:
         redacted += [text[position:start], labels[kind]]
         position = end
     redacted.append(text[position:])
-    kinds = sorted({kind for _start, _end, kind in kept}, key=[CARD, IBAN, PIN, PASSWORD].index)
+    kinds = sorted({kind for _start, _end, kind in kept}, key=KINDS.index)
     return Scan(text=text, redacted="".join(redacted), kinds=kinds)
+
+
+MONEY_KEYS = {CARD, IBAN, PIN, PASSWORD}
 
 
 def explanation(kinds: list[str]) -> str:
@@ -166,15 +160,39 @@ def explanation(kinds: list[str]) -> str:
         IBAN: _("a bank account number (IBAN)"),
         PIN: _("a PIN"),
         PASSWORD: _("a password"),
+        PHONE: _("a phone number"),
+        EMAIL: _("an email address"),
+        ID_NUMBER: _("an ID number"),
     }
     what = _(" and ").join(names[kind] for kind in kinds) or _("private details")
-    return _(
-        "Hold on! 🛑 It looks like your message contained %(what)s. I hid it and didn't send it anywhere, "
-        "and it isn't saved in our chat.\n\n"
-        "Card numbers, IBANs, PINs and passwords are keys to your money. Never share them in a chat, "
-        "a game, a message or a call — not with friends, not with a bot, and not with someone who says "
-        "they're from your bank. A real bank will never ask for your PIN or password.\n\n"
-        "If you think someone has seen them, tell a parent or guardian and call your bank so they can "
-        "block the card or change your details. Then ask me anything about money — just leave the secret "
-        "bits out! 🙂"
-    ) % {"what": what}
+    parts = [
+        _(
+            "Hold on! 🛑 It looks like your message contained %(what)s. I hid it and didn't send it anywhere, "
+            "and it isn't saved in our chat."
+        )
+        % {"what": what}
+    ]
+    if MONEY_KEYS & set(kinds):
+        parts.append(
+            _(
+                "Card numbers, IBANs, PINs and passwords are keys to your money. Never share them in a chat, "
+                "a game, a message or a call — not with friends, not with a bot, and not with someone who says "
+                "they're from your bank. A real bank will never ask for your PIN or password."
+            )
+        )
+    if set(kinds) - MONEY_KEYS:
+        parts.append(
+            _(
+                "Phone numbers, email addresses and ID numbers are personal details: with them, someone can "
+                "contact you or pretend to be you. Keep them out of chats and games, and only give them to "
+                "people and sites you and a parent trust."
+            )
+        )
+    parts.append(
+        _(
+            "If you think someone has seen them, tell a parent or guardian, and call your bank if it was a card "
+            "or account detail so they can block it. Then ask me anything about money — just leave the secret "
+            "bits out! 🙂"
+        )
+    )
+    return "\n\n".join(parts)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.errors import NotFound
 
-from .models import Conversation, Message
+from .models import Conversation, Message, SafetyFlag, UnansweredQuestion
 
 
 class ConversationNotFound(NotFound):
@@ -51,3 +51,14 @@ def export_data(user: User) -> dict:
     ):
         conversations[conversation_id]["messages"].append({"role": role, "content": content, "created_at": created})
     return {"conversations": list(conversations.values())}
+
+
+def unanswered_questions(*, limit: int = 20) -> list[UnansweredQuestion]:
+    """What FinBot could not answer, one row per normalised question, most recently asked first."""
+    return list(UnansweredQuestion.objects.order_by("-last_asked", "-pk")[:limit])
+
+
+def open_flags(*, limit: int = 10) -> tuple[int, list[SafetyFlag]]:
+    """How many flagged conversations wait for an editor, and the newest of them (redacted text only)."""
+    waiting = SafetyFlag.objects.filter(handled=False)
+    return waiting.count(), list(waiting.order_by("-created_at", "-pk")[:limit])

@@ -4,16 +4,23 @@ A turn has two steps. `ask_question` stores the learner's message (redacted when
 private data) in its own committed transaction and announces it; only then is a model
 called (`answer_question` / `stream_answer`), so a failed or slow model loses nothing.
 
+Two kinds of message go to no model: one holding private data (`safety`) gets an
+explanation, one that needs a person (`care`: self-harm, abuse, threats, gambling, debt
+distress) gets the caring reply and is flagged for editors. A question no article
+answers is counted for the editors (`UnansweredQuestion`). A guest (no account: the old
+mobile app) is answered the same way, in a conversation of their own that no one can
+continue, with nothing announced.
+
 The answer is in the question's language (`chat.language`): a plain English or Albanian
 question is answered in it, anything else in the learner's language. It is decided once,
 while the request's language is still active, and the reply is built under it.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +31,12 @@ from core import events
 from core.errors import DomainError
 from core.rewards import Rewards
 
-from . import language, retrieval, safety
+from . import care, language, retrieval, safety, smalltalk, textsearch
 from .backends import get_backend
 from .backends.base import Backend, ChatTimeout, ChatUnavailable, Context, Reply, Turn
 from .backends.offline import pieces
-from .models import Conversation, KnowledgeArticle, Message
-from .selectors import own_conversation
+from .models import Conversation, KnowledgeArticle, Message, SafetyFlag, UnansweredQuestion
+from .selectors import ConversationNotFound, own_conversation
 from .signals import QuestionAsked
 
 HISTORY_MESSAGES = 10
@@ -50,13 +57,14 @@ class MessageTooLong(DomainError):
 class Question:
     """A stored question waiting for its answer."""
 
-    user: User
+    user: User | None  # None: a guest
     conversation: Conversation
     message: Message
     scan: safety.Scan
     rewards: Rewards
     language: str  # the reply's: the question's own, else the learner's
     link_language: str | None = None  # the `?lang=` FinBot's links carry
+    care: list[str] = field(default_factory=list)  # why it needs a person (care.REASONS), most urgent first
 
 
 @dataclass
@@ -78,34 +86,44 @@ def clean_text(text) -> str:
     return text
 
 
+def _conversation(user: User | None, conversation_id: int | None, title: str) -> Conversation:
+    if conversation_id is None:
+        # Truncator counts combining marks as nothing; the column counts code points.
+        return Conversation.objects.create(user=user, title=Truncator(" ".join(title.split())).chars(60)[:TITLE_LENGTH])
+    if user is None:
+        raise ConversationNotFound()  # a guest's conversation cannot be continued by anyone
+    return own_conversation(user=user, conversation_id=conversation_id)
+
+
 # durable: the question must be committed before any model is called, never folded
 # into a caller's transaction that a failed call could roll back.
 @transaction.atomic(durable=True)
-def ask_question(*, user: User, text: str, conversation_id: int | None = None) -> Question:
-    """Store the learner's message (private data redacted) and announce it. Commits on return.
+def ask_question(*, user: User | None, text: str, conversation_id: int | None = None) -> Question:
+    """Store the message (private data redacted), flag it if it needs a person, announce it. Commits on return.
 
-    Raises ConsentPending (403) while a minor's guardian has not approved the account.
+    `user` None is a guest. Raises ConsentPending (403) while a minor's guardian has not
+    approved the account.
     """
-    consent.require_consent(user)
+    if user is not None:
+        consent.require_consent(user)
     text = clean_text(text)
     # Read from the raw text, in memory only: the words decide, not what is redacted.
     reply_language = language.reply_language(text, user=user)
     links_in = language.link_language(reply=reply_language, learner=language.learner_language(user))
     with translation.override(reply_language):
         scan = safety.scan(text)
-    if conversation_id is None:
-        conversation = Conversation.objects.create(
-            # Truncator counts combining marks as nothing; the column counts code points.
-            user=user,
-            title=Truncator(" ".join(scan.redacted.split())).chars(60)[:TITLE_LENGTH],
-        )
-    else:
-        conversation = own_conversation(user=user, conversation_id=conversation_id)
+    needs_care = care.reasons(text)
+    conversation = _conversation(user, conversation_id, scan.redacted)
     message = Message.objects.create(
         conversation=conversation, role=Message.Role.USER, content=scan.redacted, flagged=scan.sensitive
     )
+    if needs_care:
+        SafetyFlag.objects.create(message=message, reason=needs_care[0], text=scan.redacted, language=reply_language)
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
-    rewards = events.deliver(QuestionAsked.of(user=user, message=message))
+    if user is None:
+        rewards = Rewards(level=0, streak=0)
+    else:
+        rewards = events.deliver(QuestionAsked.of(user=user, message=message))
     return Question(
         user=user,
         conversation=conversation,
@@ -114,6 +132,7 @@ def ask_question(*, user: User, text: str, conversation_id: int | None = None) -
         rewards=rewards,
         language=reply_language,
         link_language=links_in,
+        care=needs_care,
     )
 
 
@@ -135,18 +154,41 @@ def _safety_context(reply_language: str) -> Context:
 
 
 def _prepare(question: Question) -> tuple[Context, Backend | None]:
-    """The context for a question and the backend to ask (None: private data, no model)."""
+    """The context for a question and the backend to ask (None: private data or a need for care, no model)."""
+    if question.care:
+        return Context(language=question.language), None
     if question.scan.sensitive:
         return _safety_context(question.language), None
     context = retrieval.context_for(
         question.scan.text, language=question.language, link_language=question.link_language
     )
+    if not context.articles and smalltalk.kind(question.scan.text) is None:
+        record_unanswered(question)
     return context, get_backend()
 
 
-def _safety_reply(question: Question) -> str:
+def _fixed_reply(question: Question) -> Reply:
     with translation.override(question.language):
-        return safety.explanation(question.scan.kinds)
+        if question.care:
+            return Reply(text=care.caring_reply(question.care[0]), backend="care")
+        return Reply(text=safety.explanation(question.scan.kinds), backend="safety")
+
+
+def record_unanswered(question: Question) -> None:
+    """Count a question no article answers, under its normalised words (the stored, redacted text)."""
+    text = question.message.content
+    key = " ".join(sorted(set(textsearch.analyzer(question.language)(text))))[:200]
+    if not key:
+        return  # emoji, punctuation: nothing an article could be written about
+    now = timezone.now()
+    same = UnansweredQuestion.objects.filter(language=question.language, key=key)
+    if same.update(count=F("count") + 1, text=text[:1000], last_asked=now):
+        return
+    try:
+        with transaction.atomic():
+            UnansweredQuestion.objects.create(language=question.language, key=key, text=text[:1000], last_asked=now)
+    except IntegrityError:  # asked at the same moment elsewhere: count it there
+        same.update(count=F("count") + 1, text=text[:1000], last_asked=now)
 
 
 def _in_language(reply_language: str, pieces: Iterable[str]) -> Iterator[str]:
@@ -187,7 +229,7 @@ def answer_question(question: Question) -> Answer:
     """Ask the backend and store its reply. Raises ChatUnavailable (502) or ChatTimeout (504)."""
     context, backend = _prepare(question)
     if backend is None:
-        reply = Reply(text=_safety_reply(question), backend="safety")
+        reply = _fixed_reply(question)
     else:
         try:
             with translation.override(question.language):
@@ -198,7 +240,7 @@ def answer_question(question: Question) -> Answer:
     return Answer(question=question, reply=_store_reply(question, reply, context))
 
 
-def ask(*, user: User, text: str, conversation_id: int | None = None) -> Answer:
+def ask(*, user: User | None, text: str, conversation_id: int | None = None) -> Answer:
     """One whole turn: store the question, then answer it."""
     return answer_question(ask_question(user=user, text=text, conversation_id=conversation_id))
 
@@ -217,10 +259,9 @@ def stream_answer(question: Question) -> Iterator[Event]:
     """The answer piece by piece; the reply is stored once the backend has finished."""
     context, backend = _prepare(question)
     if backend is None:
-        text = _safety_reply(question)
-        for piece in pieces(text):
+        reply = _fixed_reply(question)
+        for piece in pieces(reply.text):
             yield Event("token", token=piece)
-        reply = Reply(text=text, backend="safety")
     else:
         received: list[str] = []
         try:
@@ -245,6 +286,13 @@ def stream_answer(question: Question) -> Iterator[Event]:
 def set_published(*, articles: QuerySet[KnowledgeArticle], published: bool) -> int:
     """Publish or unpublish articles; `updated_at` moves so every server's FinBot index notices."""
     return articles.update(published=published, updated_at=timezone.now())
+
+
+def set_handled(*, flags: QuerySet[SafetyFlag], handled: bool, by: User) -> int:
+    """Editors mark flagged conversations handled (or open again), with who and when."""
+    if handled:
+        return flags.filter(handled=False).update(handled=True, handled_at=timezone.now(), handled_by=by)
+    return flags.update(handled=False, handled_at=None, handled_by=None)
 
 
 @transaction.atomic

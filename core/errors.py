@@ -59,3 +59,13 @@ class UpstreamFailed(DomainError):
 
 class UpstreamTimeout(DomainError):
     """A service we called did not answer in time."""
+
+
+def first_message(errors) -> str:
+    """The first error sentence of a serializer's errors, for clients that show only `detail` (the old app)."""
+    if isinstance(errors, dict):
+        for value in errors.values():
+            return first_message(value)
+    if isinstance(errors, list) and errors:
+        return first_message(errors[0])
+    return str(errors)

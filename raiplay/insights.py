@@ -14,6 +14,8 @@ from modeltranslation.translator import translator
 
 from accounts.models import User
 from achievements.models import LedgerEntry, Redemption, UserAchievement
+from chat import selectors as chat_selectors
+from chat.models import SafetyFlag, UnansweredQuestion
 from core.translations import lacks_second_language, missing_second_language, translated_fields
 from games import selectors as game_selectors
 from videos import selectors as video_selectors
@@ -53,6 +55,10 @@ class Overview:
     games: list[GameRow] = field(default_factory=list)
     videos: list[VideoRow] = field(default_factory=list)
     translations: "Translations | None" = None
+    # FinBot: what it could not answer (grouped, newest first) and what waits for an editor.
+    unanswered: list[UnansweredQuestion] = field(default_factory=list)
+    open_flags: int = 0
+    flags: list[SafetyFlag] = field(default_factory=list)
 
 
 def game_rows() -> list[GameRow]:
@@ -69,6 +75,7 @@ def video_rows(limit: int = 10) -> list[VideoRow]:
 def overview(*, list_untranslated: bool = False) -> Overview:
     since = timezone.now() - timedelta(days=ACTIVE_DAYS)
     learners = User.objects.filter(is_active=True, is_staff=False)
+    open_count, open_flags = chat_selectors.open_flags()
     return Overview(
         learners=learners.count(),
         active_learners=LedgerEntry.objects.filter(created_at__gte=since, user__in=learners)
@@ -81,6 +88,9 @@ def overview(*, list_untranslated: bool = False) -> Overview:
         games=game_rows(),
         videos=video_rows(),
         translations=untranslated(with_items=list_untranslated),
+        unanswered=chat_selectors.unanswered_questions(),
+        open_flags=open_count,
+        flags=open_flags,
     )
 
 

@@ -256,6 +256,7 @@ RATELIMIT_IP_META_KEY = "REMOTE_ADDR"  # ForwardedForMiddleware rewrites it behi
 RATELIMIT_FAIL_OPEN = True  # a Redis outage must not lock every learner out
 AUTH_RATE = env("AUTH_RATE", default="10/m")
 CHAT_RATES = env.list("CHAT_RATES", default=["20/m", "200/d"])
+GUEST_CHAT_RATE = env("GUEST_CHAT_RATE", default="10/m")  # per client address, for the old app's guests
 VIDEO_PROGRESS_RATE = env("VIDEO_PROGRESS_RATE", default="120/m")
 GUARDIAN_MAIL_RATES = env.list("GUARDIAN_MAIL_RATES", default=["3/h", "10/d"])
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.errors import first_message
 from core.openapi import BAD_INPUT, REFUSED, SIGNED_OUT, error
 from core.ratelimits import enforce
 
@@ -43,7 +44,7 @@ class SignupView(PublicAPIView):
         data = s.SignupInput(data=request.data)
         if not data.is_valid():
             # The old app shows only `detail`: one sentence besides the field errors.
-            return Response({"detail": _first_message(data.errors), **data.errors}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": first_message(data.errors), **data.errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
             user = services.register_user(**data.validated_data, site_url=request.build_absolute_uri("/"))
         except services.AccountTaken as error:
@@ -138,16 +139,6 @@ class GuardianView(APIView):
             site_url=request.build_absolute_uri("/"),
         )
         return Response(status=status.HTTP_202_ACCEPTED)
-
-
-def _first_message(errors) -> str:
-    """The first error sentence of a serializer's errors, for clients that show only `detail`."""
-    if isinstance(errors, dict):
-        for value in errors.values():
-            return _first_message(value)
-    if isinstance(errors, list) and errors:
-        return _first_message(errors[0])
-    return str(errors)
 
 
 class GoogleView(PublicAPIView):

@@ -6,13 +6,15 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from core.errors import first_message
 from core.handlers import status_for
 from core.openapi import BAD_QUERY, NO_PAGE, SIGNED_OUT, error
 from core.ratelimits import enforce
@@ -26,7 +28,12 @@ ERRORS = {
     401: SIGNED_OUT,
     403: error("A minor whose guardian has not approved the account yet"),
     404: NOT_FOUND,
-    429: error("Too many questions: `CHAT_RATES` per learner"),
+    429: error("Too many questions: `CHAT_RATES` per learner, `GUEST_CHAT_RATE` per address for guests"),
+}
+GUEST_ERRORS = {
+    **ERRORS,
+    401: error("A token was sent but is invalid or expired (without one, the question is a guest's)"),
+    404: error("`conversation_id` is not one of the learner's conversations (guests cannot continue one)"),
 }
 MODEL_ERRORS = {
     502: error("The model failed; the question is saved"),
@@ -71,12 +78,18 @@ def _learner(request: Request) -> User:
 
 
 def start_question(request) -> services.Question:
-    """Validate, count against the learner's chat rate, store the question (committed)."""
+    """Validate, count against the chat rate (the learner's, or the guest's address), store the question."""
     data = s.ChatInput(data=request.data)
-    data.is_valid(raise_exception=True)
-    enforce(request, group="chat", key=f"user:{request.user.pk}", rates=settings.CHAT_RATES)
+    if not data.is_valid():
+        # The old app shows only `detail`: one sentence besides the field errors.
+        raise ValidationError({"detail": first_message(data.errors), **data.errors})
+    user = request.user if request.user.is_authenticated else None
+    if user is None:
+        enforce(request, group="guest-chat", key="ip", rates=[settings.GUEST_CHAT_RATE])
+    else:
+        enforce(request, group="chat", key=f"user:{user.pk}", rates=settings.CHAT_RATES)
     return services.ask_question(
-        user=request.user,
+        user=user,
         text=data.validated_data["message"],
         conversation_id=data.validated_data.get("conversation_id"),
     )
@@ -95,15 +108,27 @@ def answer_payload(answer: services.Answer) -> dict:
     }
 
 
+GUEST_NOTE = (
+    " Without a token the question is a guest's (the old mobile app): answered the same way, stored without a "
+    "user, rate-limited per client address; a guest cannot continue a conversation."
+)
+PRIVATE_NOTE = (
+    " Messages holding a card number, IBAN, PIN, password, phone number, email address or ID number are stored "
+    "redacted and never sent to a model; messages about self-harm, abuse, threats, gambling or debt distress get "
+    "a caring reply with where to find help, go to no model and are flagged for editors."
+)
+
+
 class ChatView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AllowAny]
 
     @extend_schema(
         request=s.ChatInput,
-        responses={200: s.ChatOutput, **ERRORS, **MODEL_ERRORS},
+        responses={200: s.ChatOutput, **GUEST_ERRORS, **MODEL_ERRORS},
         tags=["chat"],
-        description="Ask FinBot. JSON or form-encoded; without `conversation_id` a new conversation starts. "
-        "Messages holding a card number, IBAN, PIN or password are stored redacted and never sent to a model.",
+        description="Ask FinBot. JSON or form-encoded; without `conversation_id` a new conversation starts."
+        + PRIVATE_NOTE
+        + GUEST_NOTE,
     )
     def post(self, request):
         answer = services.answer_question(start_question(request))
@@ -128,7 +153,7 @@ def event_stream(question: services.Question) -> Iterator[str]:
 
 
 class ChatStreamView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AllowAny]
 
     def perform_content_negotiation(self, request, force=False):
         # Clients send `Accept: text/event-stream`; errors before the stream are still JSON.
@@ -143,10 +168,10 @@ class ChatStreamView(APIView):
                 "`data:` {conversation_id, message_id, question_id, suggestions, links, rewards}; a model "
                 'failure mid-way is `event: error` with `data: {"detail", "status"}` (the question is saved).',
             ),
-            **ERRORS,
+            **GUEST_ERRORS,
         },
         tags=["chat"],
-        description="Ask FinBot and receive the answer as a server-sent event stream.",
+        description="Ask FinBot and receive the answer as a server-sent event stream." + GUEST_NOTE,
     )
     def post(self, request):
         question = start_question(request)

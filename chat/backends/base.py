@@ -27,6 +27,7 @@ class Context:
     games: list[Link] = field(default_factory=list)
     videos: list[Link] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # follow-up questions for the learner
+    near_misses: bool = False  # no article answered; the suggestions are the closest ones
     sentences: list[str] = field(default_factory=list)  # the best article's sentences that answer it
     language: str = "en"  # the question's, and so the reply's: "en" | "sq"
 

@@ -4,66 +4,14 @@ The fixed phrases are translated: call it with the reply's language active (the 
 services do), and the context retrieved in that language.
 """
 
-import hashlib
 import re
 from collections.abc import Iterator
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from .. import albanian, textsearch
+from .. import smalltalk, textsearch
 from .base import Context, Reply, Turn
-
-GREETINGS = {
-    "hi",
-    "hello",
-    "hey",
-    "hiya",
-    "yo",
-    "hola",
-    "morning",
-    "evening",
-    "afternoon",
-    "sup",
-    "greetings",
-    "pershendetje",
-    "tung",
-    "ckemi",
-    "cpo",
-    "hej",
-    "mirdita",
-    "miredita",
-    "mirembrema",
-    "mengjes",
-    "finbot",
-    "bot",
-}
-THANKS = {
-    "thanks",
-    "thank",
-    "thx",
-    "ty",
-    "cheers",
-    "faleminderit",
-    "flm",
-    "rrofsh",
-    "great",
-    "cool",
-    "awesome",
-    "nice",
-    "super",
-    "bukur",
-}
-# Words a greeting or a thank-you may come with ("hi there", "tung si je", "faleminderit shume").
-GREETING_FILLERS = {"there", "good", "si", "je", "jeni", "ja"}
-THANKS_FILLERS = {
-    *("you", "so", "much", "a", "lot", "finbot", "very", "that", "was", "helpful"),
-    *("shume", "te", "per", "ndihmen", "ishte", "e", "dobishme", "mire", "ja"),
-}
-
-
-def _pick(options: list[str], seed: str) -> str:
-    return options[int(hashlib.sha256(seed.encode()).hexdigest(), 16) % len(options)]
 
 
 def _quoted_list(items: list[str]) -> str:
@@ -80,16 +28,9 @@ def _links_text(context: Context) -> list[str]:
 
 
 def compose(question: str, context: Context) -> str:
-    """A friendly answer built from the best article, or an honest "not yet"."""
+    """The answer from the best article's own sentences, or an honest "not yet" with the closest topics."""
     if context.articles:
-        article = context.articles[0]
-        opener = _pick(
-            [_("Great question!"), _("Good one!"), _("Happy to help!"), _("Let's work it out together.")], question
-        )
-        parts = [
-            _("%(opener)s Here's the short version of “%(title)s”") % {"opener": opener, "title": article.title},
-            " ".join(context.sentences) or article.body[:400],
-        ]
+        parts = [" ".join(context.sentences) or context.articles[0].body[:400]]
         links = _links_text(context)
         if links:
             parts.append("\n".join(links))
@@ -97,14 +38,14 @@ def compose(question: str, context: Context) -> str:
             parts.append(_("Want to dig deeper? Ask me: “%(question)s”") % {"question": context.suggestions[0]})
         return "\n\n".join(parts)
 
-    said = set(textsearch.words(albanian.fold(question)))  # "përshëndetje" as "pershendetje"
     topics = _quoted_list(context.suggestions)
-    if said & GREETINGS and said <= GREETINGS | GREETING_FILLERS:
+    said = smalltalk.kind(question)
+    if said == smalltalk.GREETING:
         return _(
             "Hi! 👋 I'm FinBot. I can help with money questions — budgeting, saving, cards, banking, "
             "investing and staying safe from scams. Try asking me %(topics)s."
         ) % {"topics": topics}
-    if said & THANKS and said <= THANKS | THANKS_FILLERS:
+    if said == smalltalk.THANKS:
         return _("You're welcome! 😊 Anything else about money? You could ask me %(topics)s.") % {"topics": topics}
 
     words = textsearch.question_words(context.language)(question)[:5]
@@ -117,7 +58,9 @@ def compose(question: str, context: Context) -> str:
     links = _links_text(context)
     if links:
         parts.append(_("This might still help:") + "\n" + "\n".join(links))
-    if context.suggestions:
+    if context.near_misses:
+        parts.append(_("The closest I know about: %(topics)s. Is it one of those?") % {"topics": topics})
+    elif context.suggestions:
         parts.append(_("I'm best at money topics. Try asking about %(topics)s.") % {"topics": topics})
     return "\n\n".join(parts)
 

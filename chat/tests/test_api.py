@@ -73,11 +73,11 @@ class TestAsk:
         body = auth_api.post(CHAT, {"message": "What is a budget?"}, format="json").json()
         assert set(body["rewards"]) == {"xp", "coins", "level", "level_up", "achievements", "daily_quests"}
 
-    def test_unknown_question_is_answered_honestly_with_three_topics(self, auth_api):
+    def test_unknown_question_is_answered_honestly_with_topics(self, auth_api):
         body = auth_api.post(CHAT, {"message": "How do I bake chocolate chip cookies?"}, format="json").json()
         assert body["reply"].startswith("I don't know that one yet")
         assert "cookies" in body["reply"]
-        assert len(body["suggestions"]) == 3
+        assert 1 <= len(body["suggestions"]) <= 3  # the closest (at most two), or three topics to start with
         for topic in body["suggestions"]:
             assert f"“{topic}”" in body["reply"]
 
@@ -89,10 +89,14 @@ class TestAsk:
         assert auth_api.post(CHAT, {"message": "a" * 1000}, format="json").status_code == 200
         assert Message.objects.filter(role="user").count() == 1
 
-    def test_signed_out_is_401(self, api):
+    def test_history_needs_an_account(self, api):
+        assert api.get(CONVERSATIONS).status_code == 401
+
+    def test_a_bad_token_is_401_not_a_guest(self, api):
+        api.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
         assert api.post(CHAT, {"message": "hi"}, format="json").status_code == 401
         assert api.post(STREAM, {"message": "hi"}, format="json").status_code == 401
-        assert api.get(CONVERSATIONS).status_code == 401
+        assert Message.objects.count() == 0
 
     def test_question_moves_the_chat_questions_stat(self, auth_api, learner):
         auth_api.post(CHAT, {"message": "What is a budget?"}, format="json")

@@ -27,7 +27,7 @@ def test_question_on_the_page_gets_a_streamed_answer(page, live_server, settings
     page.get_by_role("button", name="Send").click()
 
     answer = page.locator(".bubble.assistant").last
-    expect(answer).to_contain_text("What is compound interest?")
+    expect(answer).to_contain_text("Compound interest is interest on your interest")
     expect(answer.locator(".chat-links, .text")).not_to_have_count(0)
     # The stream finished: the address is the new conversation's and it is in the history.
     expect(page).to_have_url(re.compile(r"/chat/\d+/$"))

@@ -107,3 +107,26 @@ def test_private_data_never_reaches_the_model(auth_api, llm, learner):
     # Later turns send the history, which holds the redacted text only.
     auth_api.post(CHAT, {"message": "What is a budget?", "conversation_id": body["conversation_id"]}, format="json")
     assert "4321" not in str(llm.requests[0])
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["call me on 069 212 3456 about saving", "my email is ana@example.com", "my ID is J05101999A, is it safe?"],
+)
+def test_contact_details_and_id_numbers_never_reach_the_model(auth_api, llm, message):
+    body = auth_api.post(CHAT, {"message": message}, format="json").json()
+    assert body["reply"].startswith("Hold on!")
+    assert llm.requests == []
+
+
+def test_the_model_gets_the_retrieved_articles_for_the_question(auth_api, llm):
+    auth_api.post(CHAT, {"message": "how does compound interest make my savings grow"}, format="json")
+    system = llm.requests[0]["messages"][0]["content"]
+    assert "### What is compound interest?" in system
+    assert "interest on your interest" in system
+
+
+def test_a_guest_is_answered_by_the_model_too(api, llm):
+    body = api.post(CHAT, {"message": "What is a budget?"}, format="json").json()
+    assert body["reply"] == llm.answer
+    assert [m["role"] for m in llm.requests[0]["messages"]] == ["system", "user"]  # no one else's turns

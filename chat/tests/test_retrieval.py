@@ -1,83 +1,118 @@
-"""FinBot finds the right article for the questions learners ask (demo knowledge.json)."""
+"""FinBot finds the right article for the questions learners ask, and knows when it does not know.
+
+The evaluation sets (`chat/eval_sets/`, `manage.py finbot_eval`) are the measure: teen-typed
+questions in English and Albanian against the demo articles, on whichever database the
+suite runs (one ranking in Python on every database: CI runs PostgreSQL, a laptop
+SQLite). The floors below are what the ranking reaches today; the product's target
+(95 % top-1, no off-topic answer) is `finbot_eval`'s and is not met yet (see the README).
+"""
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from chat import retrieval
+from chat import evaluation, retrieval, services
 from chat.models import KnowledgeArticle
 
-# Each learner question, phrased as a teen would, and the article that must come first.
-QUESTIONS = [
-    ("what's a budget and why would I need one?", "what-is-a-budget"),
-    ("how does the 50 30 20 rule split my money?", "what-is-the-50-30-20-rule"),
-    ("how can my savings grow with compound interest?", "what-is-compound-interest"),
-    ("why do prices keep going up every year?", "what-is-inflation"),
-    ("Should I get a debit card or a credit card?", "debit-card-vs-credit-card"),
-    ("what happens if I only pay the minimum on my credit card bill?", "what-is-the-minimum-payment-trap"),
-    ("How is my credit score worked out?", "what-is-a-credit-score"),
-    ("Is buy now pay later safe to use?", "is-buy-now-pay-later-a-good-idea"),
-    ("Is bitcoin a good investment?", "is-crypto-risky"),
-    ("I got a weird email asking me to click a link and log in, is it fake?", "how-do-i-spot-a-phishing-message"),
-    ("someone offered me cash to let them send money through my account", "what-is-a-money-mule"),
-    ("what's the difference between gross and net pay?", "what-is-gross-pay-vs-net-pay"),
-    ("why does the government make us pay taxes?", "why-do-we-pay-taxes"),
-    ("how do I open a bank account for the first time?", "how-do-i-open-my-first-bank-account"),
-    ("how does tapping my card to pay work?", "how-do-contactless-payments-work"),
-    ("should I put all my eggs in one basket when investing?", "what-is-diversification"),
-    ("my streaming subscriptions are eating my money", "how-do-subscriptions-add-up"),
-    ("how can I save up for a new phone?", "how-do-i-save-for-a-new-phone"),
-    ("do I need money put aside for emergencies?", "what-is-an-emergency-fund"),
-    ("my friends always want to spend money, how do I say no?", "how-do-i-handle-peer-pressure-to-spend"),
-]
-
-UNRELATED = [
-    "what's the weather like in Paris today?",
-    "who won the football world cup?",
-    "how do I bake chocolate chip cookies?",
-    "asdf qwerty",
-]
+# Today's levels on the main sets: a change that ranks worse fails here.
+FLOORS = {"en": {"top1": 0.78, "wrong": 13, "off_topic": 3}, "sq": {"top1": 0.8, "wrong": 7, "off_topic": 5}}
+# Answered, or the right article among the two offered when FinBot does not know.
+FOUND_OR_OFFERED = 0.9
 
 
-def _first(question: str) -> str | None:
-    hits = retrieval.search_articles(question)
-    return hits[0].article.slug if hits else None
+@pytest.mark.parametrize("language", evaluation.LANGUAGES)
+def test_the_evaluation_set_holds_its_level(knowledge, language):
+    score = evaluation.evaluate(language)
+    floor = FLOORS[language]
+    assert score.questions >= {"en": 150, "sq": 60}[language]
+    assert score.top1 >= floor["top1"], [miss for miss in score.misses if miss.expected]
+    assert score.wrong <= floor["wrong"]
+    assert score.off_topic_answered <= floor["off_topic"], [miss for miss in score.misses if not miss.expected]
+    assert (score.right + score.suggested) / score.questions >= FOUND_OR_OFFERED
 
 
-@pytest.mark.parametrize(("question", "slug"), QUESTIONS)
+def test_every_set_question_names_a_demo_article_and_none_is_an_articles_own(knowledge):
+    slugs = set(KnowledgeArticle.objects.values_list("slug", flat=True))
+    own = {
+        text.lower().strip(" ?")
+        for title_en, title_sq, asked_en, asked_sq in KnowledgeArticle.objects.values_list(
+            "title_en", "title_sq", "questions_en", "questions_sq"
+        )
+        for text in [title_en, title_sq, *asked_en, *asked_sq]
+    }
+    for language in evaluation.LANGUAGES:
+        for holdout in (False, True):
+            questions = evaluation.load(language, holdout=holdout)["questions"]
+            assert {item["slug"] for item in questions} <= slugs
+            assert not [item["q"] for item in questions if item["q"].lower().strip(" ?") in own]
+
+
+def test_finbot_eval_prints_the_table_and_the_misses_and_fails_below_the_target(knowledge, capsys):
+    with pytest.raises(CommandError, match="Below the target"):
+        call_command("finbot_eval", "--language", "en")
+    out = capsys.readouterr().out
+    assert "en main" in out and "en holdout" in out and "top-1" in out
+    assert "wanted " in out  # the misses, each with what it found
+
+
+def test_finbot_eval_passes_when_the_target_is_met(knowledge, capsys):
+    call_command(
+        "finbot_eval", "--language", "sq", "--no-holdout", "--target", "0.5", "--max-off-topic", "10", "--quiet"
+    )
+    out = capsys.readouterr().out
+    assert "meets the target" in out and "wanted " not in out
+
+
+@pytest.mark.parametrize(
+    ("question", "slug"),
+    [
+        ("how does the 50 30 20 rule split my money?", "what-is-the-50-30-20-rule"),
+        ("whats the diffrence between a debit and credit card", "debit-card-vs-credit-card"),  # typos
+        ("is bitcoin a good investment?", "is-crypto-risky"),  # a brand for the article's word
+        ("is a new hoodie a need or a want", "what-is-the-difference-between-needs-and-wants"),  # not stop words
+    ],
+)
 def test_question_surfaces_its_article_first(knowledge, question, slug):
-    assert KnowledgeArticle.objects.count() == 55
-    assert _first(question) == slug
+    assert retrieval.search_articles(question)[0].article.slug == slug
 
 
-@pytest.mark.parametrize("question", UNRELATED)
-def test_unrelated_question_finds_nothing(knowledge, question):
+@pytest.mark.parametrize(
+    "question",
+    ["who won the football world cup?", "asdf qwerty", "whats a good free stock photo site", "😂😂😂"],
+)
+def test_unrelated_question_gets_no_answer(knowledge, question):
     assert retrieval.search_articles(question) == []
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize(("question", "slug"), QUESTIONS)
-def test_question_surfaces_its_article_first_with_postgres_full_text_search(knowledge, question, slug):
-    assert _first(question) == slug
+def test_a_number_alone_does_not_pick_the_article(knowledge):
+    found = retrieval.search("i get 20 a week, what should i do with my pocket money")
+    assert found.answers[0].article.slug == "how-should-i-manage-my-pocket-money"
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("question", UNRELATED)
-def test_unrelated_question_finds_nothing_with_postgres_full_text_search(knowledge, question):
-    assert retrieval.search_articles(question) == []
+def test_without_an_answer_the_closest_two_are_offered_and_never_quoted(knowledge):
+    context = retrieval.context_for("my bank charged me for something weird")
+    assert context.articles == [] and context.near_misses
+    assert len(context.suggestions) <= 2
+    from chat.backends.offline import compose
+
+    text = compose("my bank charged me for something weird", context)
+    assert text.startswith("I don't know that one yet")
+    assert "The closest I know about" in text
 
 
 def test_unpublished_articles_are_never_found(knowledge):
+    question = "someone offered me cash to let them send money through my account"
+    assert retrieval.search_articles(question)[0].article.slug == "what-is-a-money-mule"
     KnowledgeArticle.objects.filter(slug="what-is-a-money-mule").update(published=False)
-    assert _first("someone offered me cash to let them send money through my account") != "what-is-a-money-mule"
+    assert [hit.article.slug for hit in retrieval.search_articles(question)][:1] != ["what-is-a-money-mule"]
 
 
 def test_publishing_changes_take_effect_at_once_even_when_the_count_stays(knowledge):
-    from chat import services
-
     question = "someone offered me cash to let them send money through my account"
     articles = KnowledgeArticle.objects
     services.set_published(articles=articles.filter(slug="what-is-a-bond"), published=False)
-    assert _first(question) == "what-is-a-money-mule"
+    assert retrieval.search_articles(question)[0].article.slug == "what-is-a-money-mule"
     # One back, one out: as many published as before, so only `updated_at` shows the change.
     services.set_published(articles=articles.filter(slug="what-is-a-bond"), published=True)
     services.set_published(articles=articles.filter(slug="what-is-a-money-mule"), published=False)
-    assert _first(question) != "what-is-a-money-mule"
+    assert [hit.article.slug for hit in retrieval.search_articles(question)][:1] != ["what-is-a-money-mule"]
