@@ -114,11 +114,14 @@ def _questions_with_choices() -> QuerySet[Question]:
     return Question.objects.prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position", "id")))
 
 
-def playable_game(*, lookup: dict) -> Game:
-    """A published game with its questions and choices loaded (raises Game.DoesNotExist)."""
+def playable_game(*, lookup: dict, published_only: bool = True) -> Game:
+    """A published game (any game for a staff preview) with its questions and choices loaded.
+
+    Raises Game.DoesNotExist.
+    """
+    games = Game.objects.filter(is_published=True) if published_only else Game.objects.all()
     return (
-        Game.objects.filter(is_published=True)
-        .select_related("quest_step")
+        games.select_related("quest_step")
         .prefetch_related(Prefetch("questions", queryset=_questions_with_choices()))
         .get(**lookup)
     )
