@@ -293,6 +293,15 @@ def test_import_content_command_prints_a_summary(tmp_path):
     assert "games: 0 created, 0 updated, 1 unchanged" in out.getvalue()
 
 
+def test_import_content_dry_run_counts_and_changes_nothing(tmp_path):
+    out = io.StringIO()
+    path = str(write(tmp_path, {"games": [game("a"), quest("b", 1)]}))
+    call_command("import_content", path, "--dry-run", stdout=out, stderr=io.StringIO())
+    assert "dry run, nothing was changed" in out.getvalue()
+    assert "games: 2 created, 0 updated, 0 unchanged" in out.getvalue()
+    assert not Game.objects.exists() and not QuestStep.objects.exists()
+
+
 def test_import_content_command_fails_with_the_list_of_errors(tmp_path):
     path = write(tmp_path, {"games": [game("a", difficulty=9), game("b", category="astrology")], "potions": []})
     with pytest.raises(CommandError) as error:
@@ -452,7 +461,7 @@ def test_errors_name_the_item_the_field_and_the_language():
     )
     assert "games[g].questions[0].choices[0].text_sq (Albanian): at most 300 characters" in errors
     assert errors_of({"shop_items": [{"slug": "s", "name_sq": "Bluzë", "kind": "voucher", "cost_coins": 5}]}) == [
-        "shop_items[s].name: this field is required"
+        "shop_items[s].name (English): this field is required"
     ]
 
 

@@ -25,6 +25,9 @@ def editor(db):
         "/admin/achievements/dailyquesttemplate/add/",
         "/admin/chat/knowledgearticle/add/",
         "/admin/achievements/ledgerentry/",
+        "/admin/raiplay/contentfile/",
+        "/admin/raiplay/contentfile/export/",
+        "/admin/games/queststep/",
     ],
 )
 def test_editors_manage_content(client, editor, url):
