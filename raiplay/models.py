@@ -28,3 +28,6 @@ class ContentFile(models.Model):
         ]
         verbose_name = _("content file")
         verbose_name_plural = _("content files (import and export)")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
