@@ -83,6 +83,10 @@ class Question(models.Model):
     explanation = models.TextField(blank=True, help_text=_("Shown after answering."))
     answer_value = models.FloatField(null=True, blank=True, help_text=_("Number questions: the answer."))
     tolerance = models.FloatField(default=0, validators=[MinValueValidator(0)])
+    # Kept as learners answer (services.submit_attempt), for the editors' hardest questions:
+    # counted once here, never recounted from every attempt per request.
+    answered_count = models.PositiveIntegerField(default=0, editable=False)
+    correct_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "id"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -93,9 +93,19 @@ def submit_attempt(*, user: User, game: Game, answers: list[scoring.Answer]) -> 
         passed=result.percent >= game.pass_score,
         finished_at=now,
     )
+    _count_answers(result, answered={a.question for a in answers})
     outcome = _record_result(user=user, game=game, progress=progress, attempt=attempt)
     outcome.score = result
     return outcome
+
+
+def _count_answers(score: scoring.Score, *, answered: set[int]) -> None:
+    """Move each answered question's counters (one update, whatever the number of questions)."""
+    right = [r.question for r in score.results if r.correct and r.question in answered]
+    Question.objects.filter(pk__in=answered).update(
+        answered_count=F("answered_count") + 1,
+        correct_count=F("correct_count") + Case(When(pk__in=right, then=Value(1)), default=Value(0)),
+    )
 
 
 def preview_attempt(*, game: Game, answers: list[scoring.Answer]) -> scoring.Score:

@@ -7,7 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext, gettext_lazy
 
+from achievements import selectors as reward_selectors
 from core.admin import ReadOnlyAdminMixin
+from games import selectors as game_selectors
 
 from . import content_files, insights
 from .models import ContentFile, Insights
@@ -37,6 +39,9 @@ class InsightsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "overview": insights.overview(list_untranslated=request.GET.get("missing") == "sq"),
             "listing_untranslated": request.GET.get("missing") == "sq",
             "active_days": insights.ACTIVE_DAYS,
+            "active_days_long": insights.ACTIVE_DAYS_LONG,
+            "hardest_min": game_selectors.HARDEST_MIN_ANSWERS,
+            "low_stock_at": reward_selectors.LOW_STOCK,
         }
         return TemplateResponse(request, "admin/raiplay/insights.html", context)
 
