@@ -1,24 +1,19 @@
 """The game page in a real browser: questions with their choices on one page, and drag-and-drop order."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from accounts.tests.factories import UserFactory
 from conftest import sign_in
 from games.models import Game, QuestStep
+from raiplay.tests.factories import make_editor
 
 from .factories import QuestFactory, make_game
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]  # the Editors group
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def editor_page(browser, live_server):
-    editor = UserFactory(username="ed", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor = make_editor(username="ed")
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 1000})
     sign_in(context, live_server, editor)
     page = context.new_page()

@@ -3,17 +3,15 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 
-from accounts.tests.factories import UserFactory
 from achievements.tests.factories import ShopItemFactory
 from chat.tests.factories import KnowledgeArticleFactory
 from conftest import sign_in
 from games.tests.factories import QuestFactory, make_game
+from raiplay.tests.factories import make_editor
 from videos.tests.factories import VideoFactory
 
-# serialized_rollback: the Editors group (made by a migration) survives the flush between tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "axe" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from the npm registry
 
@@ -61,8 +59,7 @@ def critical(page) -> list[str]:
 
 
 def test_no_critical_accessibility_problem_on_our_admin_pages(browser, live_server):
-    editor = UserFactory(username="ed", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor = make_editor(username="ed")
     items = content()
     # bypass_csp: axe is injected as an inline script, which the pages' CSP rightly forbids.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)

@@ -3,23 +3,20 @@
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 
-from accounts.tests.factories import UserFactory
 from achievements.models import ShopItem
 from conftest import sign_in
 from games.models import Game
 from games.tests.factories import make_game
+from raiplay.tests.factories import make_editor
 
-# serialized_rollback: the Editors group (made by a migration) survives the flush between tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_editor_checks_a_file_then_applies_it(browser, live_server, tmp_path):
     from playwright.sync_api import expect
 
-    editor = UserFactory(username="ed", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor = make_editor(username="ed")
     make_game(single=1, slug="budget-basics", title="Old title")
     document = {
         "games": [
