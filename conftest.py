@@ -7,6 +7,7 @@ missing; CI sets REQUIRE_SERVICES=1 so there a missing service fails the run ins
 import os
 import shutil
 import threading
+from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -125,6 +126,70 @@ def sign_in(context, live_server, user) -> None:
     context.clear_cookies()
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+class _FormReader(HTMLParser):
+    """What a browser would submit from one form: inputs, checked boxes, selected options, text areas."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id, self.inside, self.data = form_id, False, []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._first_option: str | None = None
+        self._selected = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file", "image"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data.append((name, a.get("value") or "on"))
+            else:
+                self.data.append((name, a.get("value") or ""))
+        elif tag == "select" and name:
+            self._select, self._first_option, self._selected = name, None, False
+        elif tag == "option" and self._select:
+            value = a.get("value") or ""
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in a:
+                self.data.append((self._select, value))
+                self._selected = True
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data.append((name, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select:
+            if not self._selected and self._first_option is not None:
+                self.data.append((self._select, self._first_option))
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea and self.data and self.data[-1][0] == self._textarea:
+            name, text = self.data[-1]
+            self.data[-1] = (name, text + data)
+
+
+def form_data(response, form_id: str) -> dict[str, list[str]]:
+    """The fields of `form_id` on a rendered page, as a browser would post them unchanged."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in reader.data:
+        text = value.removeprefix("\n") if value.startswith("\n") else value  # a textarea's leading newline
+        data.setdefault(name, []).append(text)
+    return data
 
 
 @pytest.fixture(scope="session")

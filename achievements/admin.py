@@ -5,7 +5,7 @@ from django.urls import path, reverse
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from accounts.models import User
-from core.admin import ReadOnlyAdminMixin
+from core.admin import LabelledChangelistMixin, ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -20,7 +20,7 @@ from .models import (
 
 
 @admin.register(Achievement)
-class AchievementAdmin(TabbedTranslationAdmin):
+class AchievementAdmin(LabelledChangelistMixin, TabbedTranslationAdmin):
     list_display = ["icon", "title", "metric", "threshold", "xp_reward", "coin_reward", "is_secret", "is_active"]
     list_display_links = ["title"]
     list_filter = ["is_secret", "is_active"]
@@ -30,7 +30,7 @@ class AchievementAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(DailyQuestTemplate)
-class DailyQuestTemplateAdmin(TabbedTranslationAdmin):
+class DailyQuestTemplateAdmin(LabelledChangelistMixin, TabbedTranslationAdmin):
     list_display = ["title", "metric", "target", "xp_reward", "coin_reward", "active"]
     list_editable = ["active"]
     search_fields = ["title", "slug"]
@@ -38,7 +38,7 @@ class DailyQuestTemplateAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(ShopItem)
-class ShopItemAdmin(TabbedTranslationAdmin):
+class ShopItemAdmin(LabelledChangelistMixin, TabbedTranslationAdmin):
     list_display = ["name", "kind", "cost_coins", "stock", "active"]
     list_editable = ["stock", "active"]
     list_filter = ["kind", "active"]

@@ -163,3 +163,11 @@ def ledger_mismatches() -> list[Mapping[str, Any]]:
         ledger_xp=Coalesce(Sum("ledger__xp"), Value(0)), ledger_coins=Coalesce(Sum("ledger__coins"), Value(0))
     ).filter(~Q(ledger_xp=F("xp")) | ~Q(ledger_coins=F("coins")) | Q(coins__lt=0))
     return list(users.values("id", "username", "xp", "ledger_xp", "coins", "ledger_coins"))
+
+
+LOW_STOCK = 5
+
+
+def low_stock_items(*, at_most: int = LOW_STOCK) -> QuerySet[ShopItem]:
+    """Active shop items with a stock and at most `at_most` left, the emptiest first (for editors)."""
+    return ShopItem.objects.filter(active=True, stock__isnull=False, stock__lte=at_most).order_by("stock", "name")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from core.admin import LineListField, ReadOnlyAdminMixin, WordListField
+from core.admin import LabelledChangelistMixin, LineListField, ReadOnlyAdminMixin, WordListField
 
 from . import services
 from .models import Conversation, KnowledgeArticle, Message, SafetyFlag, UnansweredQuestion
@@ -40,7 +40,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(KnowledgeArticle)
-class KnowledgeArticleAdmin(TabbedTranslationAdmin):
+class KnowledgeArticleAdmin(LabelledChangelistMixin, TabbedTranslationAdmin):
     form = KnowledgeArticleForm
     list_display = ["title", "slug", "tag_list", "published", "updated_at"]
     list_filter = ["published", TagFilter]

@@ -1,9 +1,12 @@
 """Shared admin parts: read-only screens for records of what happened (attempts, views,
-ledger …), and the form fields for JSON lists of words or lines editors type as text."""
+ledger …), inputs that screen readers can name, and the form fields for JSON lists of
+words or lines editors type as text."""
 
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.forms.utils import pretty_name
+from django.utils.translation import gettext
 
 if TYPE_CHECKING:  # for mypy, the admin it is mixed into (so `super()` calls are checked)
     from django.contrib.admin.options import BaseModelAdmin
@@ -27,6 +30,42 @@ class ReadOnlyAdminMixin(_AdminBase):
 
     def has_delete_permission(self, request, obj=None):
         return self.allow_delete and super().has_delete_permission(request, obj)
+
+
+def label_inputs(form: forms.BaseForm, row: str = "") -> None:
+    """Give each visible input its label as an accessible name.
+
+    Table layouts (tabular inlines, editable changelist columns) show the label once in a
+    column heading, so their inputs have no <label> of their own; a row names which item
+    the input belongs to ("Is published: Budget basics").
+    """
+    for name, field in form.fields.items():
+        if field.widget.is_hidden:
+            continue
+        label = str(field.label or pretty_name(name)) if name != "DELETE" else gettext("Delete")
+        field.widget.attrs.setdefault("aria-label", f"{label}: {row}" if row else label)
+
+
+class LabelledInputsFormSetMixin:
+    """Mix into an inline formset shown as a table: every input, the delete box included, is named."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)  # type: ignore[misc]
+        label_inputs(form)
+
+
+class LabelledChangelistMixin(_AdminBase):
+    """Mix into a ModelAdmin with `list_editable`: each editable cell is named by column and row."""
+
+    def get_changelist_form(self, request, **kwargs):
+        base = super().get_changelist_form(request, **kwargs)  # type: ignore[misc]
+
+        class LabelledChangelistForm(base):  # type: ignore[valid-type,misc]  # the admin makes it at run time
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                label_inputs(self, str(self.instance) if self.instance.pk else "")
+
+        return LabelledChangelistForm
 
 
 class WordListField(forms.CharField):

@@ -11,6 +11,7 @@ its translated keys in `translated`). Files are read and written with English ac
 plain key always means the English text, whatever the caller's language.
 """
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -42,7 +43,12 @@ class Problems:
             for name, errors in error.message_dict.items():
                 # One problem once: a missing required text is not also "blank" in English.
                 plain = name.removesuffix("_en")
-                if f"{where}.{plain}" in reported or (plain != name and plain in error.message_dict):
+                labels = {
+                    f"{where}.{plain}",
+                    f"{where}.{field_label(name)}",
+                    f"{where}.{plain} ({LANGUAGE_NAMES['en']})",
+                }
+                if labels & reported or (plain != name and plain in error.message_dict):
                     continue
                 for message in errors:
                     self.add(f"{where}.{field_label(name)}" if name != "__all__" else where, message)
@@ -101,7 +107,9 @@ class ContentKind:
                 problems.add(f"{where}.{name}", "unknown field")
             for name in self.required:
                 if item.get(name) in (None, ""):
-                    problems.add(f"{where}.{name}", "this field is required")
+                    # A translated text's plain key is its English version: say so.
+                    label = f"{name} ({LANGUAGE_NAMES['en']})" if name in self.translated else name
+                    problems.add(f"{where}.{label}", "this field is required")
             slug = item.get("slug")
             if slug is not None and not isinstance(slug, str):
                 # A list or object here would otherwise crash the lookups below.
@@ -175,10 +183,41 @@ def kinds() -> list[ContentKind]:
     return list(_registry.values())
 
 
-def import_content(document, *, progress=None) -> dict[str, Counter]:
-    """Check the whole document, then write it all in one transaction. Raises ContentError."""
+OUTCOMES = ("created", "updated", "unchanged")
+
+
+class _DryRun(Exception):
+    """Raised inside the dry run's transaction so that everything it wrote is rolled back."""
+
+
+def read_document(data: bytes):
+    """A content file's bytes as the document to import. Raises ContentError when it is no JSON."""
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ContentError(["the file is not UTF-8 text"]) from None
+    except json.JSONDecodeError as error:
+        raise ContentError(
+            [f"the file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"]
+        ) from None
+
+
+def import_content(document, *, progress=None, dry_run: bool = False) -> dict[str, Counter]:
+    """Check the whole document, then write it all in one transaction. Raises ContentError.
+
+    With `dry_run`, everything is checked and written exactly as an import would, then
+    rolled back: the counts say what the import would create, update and leave unchanged.
+    """
     with translation.override("en"):
-        return _import(document, progress)
+        if not dry_run:
+            return _import(document, progress)
+        try:
+            with transaction.atomic():
+                summary = _import(document, progress)
+                raise _DryRun()
+        except _DryRun:
+            pass
+        return {key: Counter({outcome: counts[outcome] for outcome in OUTCOMES}) for key, counts in summary.items()}
 
 
 def _import(document, progress) -> dict[str, Counter]:

@@ -7,8 +7,8 @@ from django.db.models import Prefetch
 
 from core.content import ContentKind, Problems
 
+from . import validation
 from .models import Choice, Game, Question, QuestStep
-from .validation import choice_problems
 
 QUESTION_KEYS = {"prompt", "prompt_sq", "kind", "explanation", "explanation_sq", "answer_value", "tolerance", "choices"}
 CHOICE_KEYS = {"text", "text_sq", "correct"}
@@ -59,6 +59,10 @@ class GameKind(ContentKind):
         return checked
 
     def check_extra(self, item, instance, where, problems):
+        if instance.pk is None and "is_published" not in item:
+            # A file is a release: a new game in it is published unless it says otherwise
+            # (the admin's "Add game" starts a draft instead). The publishing rule applies.
+            instance.is_published = True
         position = item.get("quest_position")
         if item.get("type") == Game.Type.QUEST and position is None:
             problems.add(f"{where}.quest_position", "a quest needs its position on the storyline")
@@ -70,21 +74,26 @@ class GameKind(ContentKind):
         if not isinstance(questions, list):
             problems.add(f"{where}.questions", "must be a list")
             return
-        if instance.scoring == Game.Scoring.SERVER and not questions:
-            problems.add(f"{where}.questions", "a server-scored game needs at least one question")
-        for index, question in enumerate(questions):
-            self._check_question(question, f"{where}.questions[{index}]", problems)
+        drafts = [
+            self._check_question(question, f"{where}.questions[{i}]", problems) for i, question in enumerate(questions)
+        ]
+        if instance.is_published:
+            # The admin's rule, word for word: a published game must be answerable.
+            for problem in validation.publish_problems(scoring=instance.scoring, questions=drafts):
+                at = where if problem.question is None else f"{where}.questions[{problem.question}]"
+                problems.add(f"{at}.{problem.field}", problem.message)
 
-    def _check_question(self, data, where, problems):
+    def _check_question(self, data, where, problems) -> validation.QuestionDraft | None:
+        """Check one question's shape; returns it for the publishing rule (None when malformed)."""
         if not isinstance(data, dict):
             problems.add(where, "must be an object")
-            return
+            return None
         for name in sorted(set(data) - QUESTION_KEYS):
             problems.add(f"{where}.{name}", "unknown field")
         choices = data.get("choices", [])
         if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
             problems.add(f"{where}.choices", "must be a list of {text, correct} objects")
-            return
+            return None
         for c_index, choice in enumerate(choices):
             for name in sorted(set(choice) - CHOICE_KEYS):
                 problems.add(f"{where}.choices[{c_index}].{name}", "unknown field")
@@ -102,10 +111,10 @@ class GameKind(ContentKind):
             question.full_clean(exclude=["game"])
         except ValidationError as error:
             problems.add_validation(where, error)
-        for message in choice_problems(
-            data.get("kind", Question.Kind.SINGLE), [bool(c.get("correct")) for c in choices]
-        ):
-            problems.add(f"{where}.choices", message)
+            return None
+        return validation.QuestionDraft(
+            question.prompt, question.kind, question.answer_value, tuple(bool(c.get("correct")) for c in choices)
+        )
 
     def write_extra(self, item, game) -> bool:
         changed = self._write_position(game, item.get("quest_position"))

@@ -35,7 +35,14 @@ class Game(models.Model):
     min_play_seconds = models.PositiveIntegerField(
         default=0, help_text=_("Client-scored games: a result sooner than this after start is refused.")
     )
-    is_published = models.BooleanField(default=True)
+    # New games start as drafts: publishing checks that learners can answer them (games.validation).
+    is_published = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Learners see the game only once it is published, and it is published only when every "
+            "question can be answered; until then it is saved as a draft."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Not fields: games.selectors.games_for attaches the learner's standing.
@@ -76,16 +83,16 @@ class Question(models.Model):
     explanation = models.TextField(blank=True, help_text=_("Shown after answering."))
     answer_value = models.FloatField(null=True, blank=True, help_text=_("Number questions: the answer."))
     tolerance = models.FloatField(default=0, validators=[MinValueValidator(0)])
+    # Kept as learners answer (services.submit_attempt), for the editors' hardest questions:
+    # counted once here, never recounted from every attempt per request.
+    answered_count = models.PositiveIntegerField(default=0, editable=False)
+    correct_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self):
         return self.prompt[:60]
-
-    def clean(self):
-        if self.kind == self.Kind.NUMBER and self.answer_value is None:
-            raise ValidationError({"answer_value": _("A number question needs its answer.")})
 
 
 class Choice(models.Model):

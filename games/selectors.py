@@ -3,7 +3,18 @@
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -114,11 +125,14 @@ def _questions_with_choices() -> QuerySet[Question]:
     return Question.objects.prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position", "id")))
 
 
-def playable_game(*, lookup: dict) -> Game:
-    """A published game with its questions and choices loaded (raises Game.DoesNotExist)."""
+def playable_game(*, lookup: dict, published_only: bool = True) -> Game:
+    """A published game (any game for a staff preview) with its questions and choices loaded.
+
+    Raises Game.DoesNotExist.
+    """
+    games = Game.objects.filter(is_published=True) if published_only else Game.objects.all()
     return (
-        Game.objects.filter(is_published=True)
-        .select_related("quest_step")
+        games.select_related("quest_step")
         .prefetch_related(Prefetch("questions", queryset=_questions_with_choices()))
         .get(**lookup)
     )
@@ -179,3 +193,17 @@ def completion_stats() -> "QuerySet[WithAnnotations[Game, CompletionCounts]]":
         n_finished=count_of(Attempt, finished_at__isnull=False),
         n_passed=count_of(Attempt, finished_at__isnull=False, passed=True),
     ).order_by("-n_completed", "title")
+
+
+HARDEST_MIN_ANSWERS = 20
+
+
+def hardest_questions(*, limit: int = 10, min_answers: int = HARDEST_MIN_ANSWERS) -> "QuerySet[Question]":
+    """Questions learners get wrong most often (lowest correct rate, at least `min_answers`): one query."""
+    rate = ExpressionWrapper(F("correct_count") * 1.0 / F("answered_count"), output_field=FloatField())
+    return (
+        Question.objects.filter(answered_count__gte=max(min_answers, 1))
+        .annotate(correct_rate=rate)
+        .select_related("game")
+        .order_by("correct_rate", "-answered_count", "pk")[:limit]
+    )

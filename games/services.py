@@ -1,11 +1,12 @@
 """Every write of the games app: plays, their scores, and the learner's standing."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -14,8 +15,8 @@ from core import events
 from core.errors import DomainError, Forbidden, NotFound
 from core.rewards import Rewards
 
-from . import scoring, selectors
-from .models import Attempt, Game, UserGame
+from . import scoring, selectors, validation
+from .models import Attempt, Choice, Game, Question, QuestStep, UserGame
 from .signals import GameCompleted
 
 
@@ -87,17 +88,33 @@ def submit_attempt(*, user: User, game: Game, answers: list[scoring.Answer]) -> 
     attempt = Attempt.objects.create(
         user=user,
         game=game,
-        answers=[_answer_json(a) for a in answers],
+        answers=[answer_json(a) for a in answers],
         score=result.percent,
         passed=result.percent >= game.pass_score,
         finished_at=now,
     )
+    _count_answers(result, answered={a.question for a in answers})
     outcome = _record_result(user=user, game=game, progress=progress, attempt=attempt)
     outcome.score = result
     return outcome
 
 
-def _answer_json(answer: scoring.Answer) -> dict:
+def _count_answers(score: scoring.Score, *, answered: set[int]) -> None:
+    """Move each answered question's counters (one update, whatever the number of questions)."""
+    right = [r.question for r in score.results if r.correct and r.question in answered]
+    Question.objects.filter(pk__in=answered).update(
+        answered_count=F("answered_count") + 1,
+        correct_count=F("correct_count") + Case(When(pk__in=right, then=Value(1)), default=Value(0)),
+    )
+
+
+def preview_attempt(*, game: Game, answers: list[scoring.Answer]) -> scoring.Score:
+    """Score a staff member's preview play. Nothing is stored and nothing announced, so a
+    preview earns nothing, moves no standing and counts in no insight."""
+    return scoring.score(selectors.questions_of(game), answers)
+
+
+def answer_json(answer: scoring.Answer) -> dict:
     if answer.value is not None:
         return {"question": answer.question, "value": answer.value}
     return {"question": answer.question, "choices": list(answer.choices or ())}
@@ -134,3 +151,70 @@ def complete_attempt(*, user: User, game: Game, attempt_id: int, score: int) -> 
     attempt.finished_at = now
     attempt.save(update_fields=["score", "passed", "finished_at"])
     return _record_result(user=user, game=game, progress=progress, attempt=attempt)
+
+
+# ---- publishing -------------------------------------------------------------------------
+
+
+@dataclass
+class PublishOutcome:
+    changed: list[Game] = field(default_factory=list)
+    refused: dict[Game, list[str]] = field(default_factory=dict)  # each game with why, question by question
+
+
+def publish_refusals(game: Game) -> list[str]:
+    """Why this saved game may not be published, one sentence per problem (empty: it may)."""
+    drafts = validation.stored_drafts(game)
+    return validation.describe(validation.publish_problems(scoring=game.scoring, questions=drafts), drafts)
+
+
+@transaction.atomic
+def set_published(*, games: "QuerySet[Game] | Iterable[Game]", published: bool) -> PublishOutcome:
+    """Publish or unpublish games; a game learners could not answer is refused, the others go ahead.
+
+    Unpublishing keeps every learner's progress: the quest line simply skips the quest
+    (see selectors.quest_states), and publishing it again puts it back where it was.
+    """
+    ids = [game.pk for game in games]
+    choices = Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
+    rows = (
+        Game.objects.select_for_update()
+        .filter(pk__in=ids)
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.prefetch_related(choices)))
+        .order_by("pk")
+    )
+    outcome = PublishOutcome()
+    for game in rows:
+        if game.is_published == published:
+            continue
+        refusals = publish_refusals(game) if published else []
+        if refusals:
+            outcome.refused[game] = refusals
+            continue
+        outcome.changed.append(game)
+    Game.objects.filter(pk__in=[g.pk for g in outcome.changed]).update(is_published=published)
+    return outcome
+
+
+PARKED = 1_000_000  # out of the way of every real position while a reorder is written
+
+
+@transaction.atomic
+def reorder_quest_line(*, positions: dict[int, int]) -> int:
+    """Move quest steps (step id → new position) in one go, swaps included.
+
+    Positions are unique, and both databases check that row by row: the moved steps are
+    parked out of the way first, so no intermediate state collides.
+    """
+    steps = list(QuestStep.objects.select_for_update().filter(pk__in=positions).order_by("pk"))
+    targets = {positions[step.pk] for step in steps}
+    if len(targets) != len(steps) or any(position < 1 for position in targets):
+        raise DomainError(gettext_lazy("Each quest needs its own position, from 1."))
+    for step in steps:
+        QuestStep.objects.filter(pk=step.pk).update(position=step.position + PARKED)
+    clash = QuestStep.objects.filter(position__in=targets).exclude(pk__in=positions).first()
+    if clash is not None:
+        raise DomainError(gettext_lazy("Position %(position)s is taken by another quest."), position=clash.position)
+    for step in steps:
+        QuestStep.objects.filter(pk=step.pk).update(position=positions[step.pk])
+    return len(steps)

@@ -44,23 +44,34 @@ def library(request):
     return render(request, "games/library.html", context)
 
 
-def _playable(slug: str) -> Game:
+def _playable(slug: str, *, published_only: bool = True) -> Game:
     try:
-        return selectors.playable_game(lookup={"slug": slug})
+        return selectors.playable_game(lookup={"slug": slug}, published_only=published_only)
     except Game.DoesNotExist as error:
         raise Http404(_("No such game.")) from error
 
 
+def _client_context(game: Game) -> dict:
+    # A web version exists when a round file ships for it; otherwise it lives in the app.
+    round_file = f"minigames/{game.slug}.json"
+    return {"game": game, "round_url": static(round_file) if finders.find(round_file) else None}
+
+
 @login_required
 def play(request, slug):
-    game = _playable(slug)
+    try:
+        game = selectors.playable_game(lookup={"slug": slug})
+    except Game.DoesNotExist:
+        # Staff check unpublished games as learners will see them: in the preview.
+        if request.user.is_staff and Game.objects.filter(slug=slug).exists():
+            return redirect("game-preview", slug=slug)
+        raise Http404(_("No such game.")) from None
     if selectors.is_locked(user=request.user, game=game):
+        if request.user.is_staff:
+            return redirect("game-preview", slug=slug)
         return render(request, "games/locked.html", {"game": game}, status=403)
     if game.scoring == Game.Scoring.CLIENT:
-        # A web version exists when a round file ships for it; otherwise it lives in the app.
-        round_file = f"minigames/{game.slug}.json"
-        round_url = static(round_file) if finders.find(round_file) else None
-        return render(request, "games/client_game.html", {"game": game, "round_url": round_url})
+        return render(request, "games/client_game.html", _client_context(game))
     form = PlayForm(request.POST if request.method == "POST" else None, game=game)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,16 +87,64 @@ def play(request, slug):
     return render(request, "games/play.html", {"game": game, "form": form}, status=status)
 
 
+@dataclasses.dataclass(frozen=True)
+class PreviewPlay:
+    """What the results page shows of a preview play (there is no stored attempt)."""
+
+    score: int
+    passed: bool
+
+
 @login_required
-def results(request, slug, attempt_id):
-    game = _playable(slug)
-    attempt = get_object_or_404(Attempt, pk=attempt_id, user=request.user, game=game, finished_at__isnull=False)
-    flash = request.session.pop(SESSION_REWARDS, None)
-    rewards = flash["rewards"] if flash and flash.get("attempt") == attempt.pk else None
-    given = {a["question"]: a for a in attempt.answers}
-    questions = list(game.questions.all())
+def preview(request, slug):
+    """Any game as a learner meets it, for staff: locked or unpublished, and nothing recorded."""
+    if not request.user.is_staff:
+        raise Http404(_("No such game."))
+    game = _playable(slug, published_only=False)
+    context = {"game": game, "is_preview": True, "preview_notes": _preview_notes(request.user, game)}
+    if game.scoring == Game.Scoring.CLIENT:
+        # The web version reports to the real attempts API: a preview shows the page, not the play.
+        return render(request, "games/client_game.html", {**_client_context(game), **context, "round_url": None})
+    form = PlayForm(request.POST if request.method == "POST" else None, game=game)
+    if request.method == "POST" and form.is_valid():
+        try:
+            score = services.preview_attempt(game=game, answers=form.answers())
+        except scoring.InvalidAnswers as error:
+            form.add_error(None, error.message)
+        else:
+            answers = [services.answer_json(a) for a in form.answers()]
+            play = PreviewPlay(score=score.percent, passed=score.percent >= game.pass_score)
+            return render(
+                request,
+                "games/results.html",
+                {
+                    **context,
+                    "attempt": play,
+                    "rows": _answer_rows(game, answers),
+                    "rewards": None,
+                    "next_step": None,
+                    "play_again": reverse("game-preview", args=[game.slug]),
+                },
+            )
+    status = 400 if form.errors else 200
+    return render(request, "games/play.html", {**context, "form": form}, status=status)
+
+
+def _preview_notes(user, game: Game) -> list[str]:
+    """Why a learner might not see this game as it is previewed here."""
+    notes = []
+    if not game.is_published:
+        notes.append(_("This game is not published: learners cannot see it yet."))
+    if selectors.is_locked(user=user, game=game):
+        notes.append(_("This quest is locked until the previous quest is completed."))
+    return notes
+
+
+def _answer_rows(game: Game, answers: list[dict]) -> list[dict]:
+    """Each question with the answer given and whether it was right, for the results page."""
+    given = {a["question"]: a for a in answers}
     rows = []
-    for question in questions:
+    for question in game.questions.all():
         answer = given.get(question.pk)
         typed = scoring.Answer(
             question=question.pk,
@@ -100,11 +159,20 @@ def results(request, slug, attempt_id):
                 "correct": scoring.is_correct(question, typed if answer else None),
             }
         )
+    return rows
+
+
+@login_required
+def results(request, slug, attempt_id):
+    game = _playable(slug)
+    attempt = get_object_or_404(Attempt, pk=attempt_id, user=request.user, game=game, finished_at__isnull=False)
+    flash = request.session.pop(SESSION_REWARDS, None)
+    rewards = flash["rewards"] if flash and flash.get("attempt") == attempt.pk else None
     next_step = selectors.next_quest(user=request.user) if game.is_quest and attempt.passed else None
     context = {
         "game": game,
         "attempt": attempt,
-        "rows": rows,
+        "rows": _answer_rows(game, attempt.answers),
         "rewards": rewards,
         "next_step": next_step,
         "play_again": reverse("game-play", args=[game.slug]),

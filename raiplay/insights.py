@@ -1,18 +1,23 @@
-"""The editors' dashboard: learners, activity, how each game is going, the most watched videos.
+"""The editors' dashboard: learners, activity, how each game is going, the hardest questions,
+the most watched videos, the shop items running out.
 
-Read-only, and composed from each app's selectors — which is why it lives in `raiplay`.
+Read-only, and composed from each app's selectors — which is why it lives in `raiplay`. Every
+number is one query (or a few), however many learners, games or questions there are.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import admin
 from django.db import models
+from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from modeltranslation.translator import translator
 
 from accounts.models import User
+from achievements import charts
+from achievements import selectors as reward_selectors
 from achievements.models import LedgerEntry, Redemption, UserAchievement
 from chat import selectors as chat_selectors
 from chat.models import SafetyFlag, UnansweredQuestion
@@ -21,6 +26,7 @@ from games import selectors as game_selectors
 from videos import selectors as video_selectors
 
 ACTIVE_DAYS = 7
+ACTIVE_DAYS_LONG = 30  # and the daily chart's span
 
 
 @dataclass
@@ -46,14 +52,34 @@ class VideoRow:
 
 
 @dataclass
+class HardQuestion:
+    prompt: str
+    game: str
+    correct_rate: int  # percent
+    answers: int
+    url: str  # the question's admin page
+
+
+@dataclass
+class LowStock:
+    name: str
+    stock: int
+    url: str
+
+
+@dataclass
 class Overview:
     learners: int
     active_learners: int
     new_learners: int
     badges_earned: int
     redemptions: int
+    active_learners_30: int = 0
+    activity: charts.BarChart | None = None  # active learners per day, last ACTIVE_DAYS_LONG days
     games: list[GameRow] = field(default_factory=list)
     videos: list[VideoRow] = field(default_factory=list)
+    hardest: list[HardQuestion] = field(default_factory=list)
+    low_stock: list[LowStock] = field(default_factory=list)
     translations: "Translations | None" = None
     # FinBot: what it could not answer (grouped, newest first) and what waits for an editor.
     unanswered: list[UnansweredQuestion] = field(default_factory=list)
@@ -72,21 +98,68 @@ def video_rows(limit: int = 10) -> list[VideoRow]:
     return [VideoRow(v.title, v.view_count, v.completion_count) for v in video_selectors.top_videos(limit=limit)]
 
 
+def _learners():
+    return User.objects.filter(is_active=True, is_staff=False)
+
+
+def active_learners(*, since: datetime) -> int:
+    """Learners who earned XP or coins since then (a ledger entry is every reward)."""
+    return LedgerEntry.objects.filter(created_at__gte=since, user__in=_learners()).values("user").distinct().count()
+
+
+def daily_active(*, days: int = ACTIVE_DAYS_LONG, today: date | None = None) -> list[tuple[date, int]]:
+    """Active learners on each of the last `days` days in TIME_ZONE, zeros included (one query)."""
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    per_day = dict(
+        LedgerEntry.objects.filter(created_at__gte=start, user__in=_learners())
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=models.Count("user", distinct=True))
+        .values_list("day", "n")
+    )
+    return [(first + timedelta(days=i), per_day.get(first + timedelta(days=i), 0)) for i in range(days)]
+
+
+def hardest_questions(limit: int = 10) -> list[HardQuestion]:
+    """The questions with the lowest correct rate (at least 20 answers), each linked to its admin page."""
+    return [
+        HardQuestion(
+            prompt=q.prompt,
+            game=q.game.title,
+            correct_rate=round(100 * q.correct_rate),  # type: ignore[attr-defined]  # annotated by the selector
+            answers=q.answered_count,
+            url=_admin_url(q._meta, q.pk),
+        )
+        for q in game_selectors.hardest_questions(limit=limit)
+    ]
+
+
+def low_stock() -> list[LowStock]:
+    return [
+        LowStock(item.name, item.stock or 0, _admin_url(item._meta, item.pk))
+        for item in reward_selectors.low_stock_items()
+    ]
+
+
 def overview(*, list_untranslated: bool = False) -> Overview:
-    since = timezone.now() - timedelta(days=ACTIVE_DAYS)
-    learners = User.objects.filter(is_active=True, is_staff=False)
+    now = timezone.now()
+    since = now - timedelta(days=ACTIVE_DAYS)
+    learners = _learners()
     open_count, open_flags = chat_selectors.open_flags()
     return Overview(
         learners=learners.count(),
-        active_learners=LedgerEntry.objects.filter(created_at__gte=since, user__in=learners)
-        .values("user")
-        .distinct()
-        .count(),
+        active_learners=active_learners(since=since),
+        active_learners_30=active_learners(since=now - timedelta(days=ACTIVE_DAYS_LONG)),
+        activity=charts.bar_chart(daily_active(), width=600, height=120),
         new_learners=learners.filter(date_joined__gte=since).count(),
         badges_earned=UserAchievement.objects.filter(earned_at__gte=since).count(),
         redemptions=Redemption.objects.filter(created_at__gte=since).count(),
         games=game_rows(),
         videos=video_rows(),
+        hardest=hardest_questions(),
+        low_stock=low_stock(),
         translations=untranslated(with_items=list_untranslated),
         unanswered=chat_selectors.unanswered_questions(),
         open_flags=open_count,

@@ -26,6 +26,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, so content edits in both languages
     "django.contrib.admin",
+    "nested_admin",  # a game's questions with their choices on one page
+    "adminsortable2",  # the quest line ordered by drag and drop
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from core.admin import ReadOnlyAdminMixin, WordListField
+from core.admin import LabelledChangelistMixin, ReadOnlyAdminMixin, WordListField
 
 from . import selectors
 from .models import SavedVideo, Video, VideoLike, VideoView
@@ -33,6 +33,13 @@ class VideoForm(forms.ModelForm):
             "thumbnail",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An upload box is drawn in a fieldset whose legend no screen reader ties to the input.
+        for name in ("file", "thumbnail_file"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.setdefault("aria-label", str(self.fields[name].label))
+
 
 def _preview(src: str, *, height: int):
     if not src:
@@ -41,7 +48,7 @@ def _preview(src: str, *, height: int):
 
 
 @admin.register(Video)
-class VideoAdmin(TabbedTranslationAdmin):
+class VideoAdmin(LabelledChangelistMixin, TabbedTranslationAdmin):
     form = VideoForm
     list_display = [
         "thumbnail_preview",

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from games import selectors
 from games.models import UserGame
-from games.services import submit_attempt
+from games.services import set_published, submit_attempt
 
 from .factories import GameFactory, QuestFactory, QuestStepFactory, correct_answers, make_game
 
@@ -57,3 +57,34 @@ def test_next_quest_is_none_when_the_storyline_is_done(learner):
     quest = make_game(single=1, factory=QuestFactory)
     submit_attempt(user=learner, game=quest, answers=correct_answers(quest))
     assert selectors.next_quest(user=learner) is None
+
+
+# ---- unpublishing a quest in the middle of the line -----------------------------------------
+
+
+def test_unpublishing_a_middle_quest_keeps_progress_and_the_lock_order(learner):
+    first, middle, last = (make_game(single=1, factory=QuestFactory, position=n) for n in (1, 2, 3))
+    submit_attempt(user=learner, game=first, answers=correct_answers(first))
+    submit_attempt(user=learner, game=middle, answers=correct_answers(middle))
+    set_published(games=[middle], published=False)
+
+    states = {step.game.pk: step.state for step in selectors.storyline_for(user=learner)}
+    # The line skips the hidden quest: the next one opens after the one before it.
+    assert states == {first.pk: selectors.COMPLETED, last.pk: selectors.AVAILABLE}
+    assert UserGame.objects.get(user=learner, game=middle).completed_at is not None
+
+    set_published(games=[middle], published=True)
+    states = {step.game.pk: step.state for step in selectors.storyline_for(user=learner)}
+    assert states == {first.pk: selectors.COMPLETED, middle.pk: selectors.COMPLETED, last.pk: selectors.AVAILABLE}
+
+
+def test_a_learner_who_never_finished_the_hidden_quest_is_not_locked_out(learner):
+    first, middle, last = (make_game(single=1, factory=QuestFactory, position=n) for n in (1, 2, 3))
+    submit_attempt(user=learner, game=first, answers=correct_answers(first))
+    set_published(games=[middle], published=False)
+    assert not selectors.is_locked(user=learner, game=last)
+    submit_attempt(user=learner, game=last, answers=correct_answers(last))
+    # Back on the line, the quest waits for them, and nothing they finished is locked again.
+    set_published(games=[middle], published=True)
+    states = {step.game.pk: step.state for step in selectors.storyline_for(user=learner)}
+    assert states == {first.pk: selectors.COMPLETED, middle.pk: selectors.AVAILABLE, last.pk: selectors.COMPLETED}

@@ -227,7 +227,7 @@ def test_an_overlong_choice_is_refused_before_writing():
         ({"games": [quest("q", 0)]}, "games[q].quest_position: must be a whole number from 1"),
         ({"games": [game("q", quest_position=2)]}, "games[q].quest_position: only quests have a storyline position"),
         ({"games": [game("q", type="quest")]}, "games[q].quest_position: a quest needs its position on the storyline"),
-        ({"games": [game("q", questions=[])]}, "games[q].questions: a server-scored game needs at least one question"),
+        ({"games": [game("q", questions=[])]}, "games[q].questions: A server-scored game needs at least one question."),
         ({"games": [game("q", questions="all")]}, "games[q].questions: must be a list"),
         ({"games": [game("q", colour="red")]}, "games[q].colour: unknown field"),
         ({"games": "all"}, "games: must be a list"),
@@ -291,6 +291,15 @@ def test_import_content_command_prints_a_summary(tmp_path):
     out = io.StringIO()
     call_command("import_content", str(write(tmp_path, {"games": [game("a")]})), stdout=out, stderr=io.StringIO())
     assert "games: 0 created, 0 updated, 1 unchanged" in out.getvalue()
+
+
+def test_import_content_dry_run_counts_and_changes_nothing(tmp_path):
+    out = io.StringIO()
+    path = str(write(tmp_path, {"games": [game("a"), quest("b", 1)]}))
+    call_command("import_content", path, "--dry-run", stdout=out, stderr=io.StringIO())
+    assert "dry run, nothing was changed" in out.getvalue()
+    assert "games: 2 created, 0 updated, 0 unchanged" in out.getvalue()
+    assert not Game.objects.exists() and not QuestStep.objects.exists()
 
 
 def test_import_content_command_fails_with_the_list_of_errors(tmp_path):
@@ -452,5 +461,29 @@ def test_errors_name_the_item_the_field_and_the_language():
     )
     assert "games[g].questions[0].choices[0].text_sq (Albanian): at most 300 characters" in errors
     assert errors_of({"shop_items": [{"slug": "s", "name_sq": "Bluzë", "kind": "voucher", "cost_coins": 5}]}) == [
-        "shop_items[s].name: this field is required"
+        "shop_items[s].name (English): this field is required"
     ]
+
+
+# ---- the publishing rule, as the admin applies it -------------------------------------------
+
+
+def test_a_published_game_in_a_file_must_be_answerable():
+    item = game("broken", is_published=True)
+    item["questions"][0]["choices"] = [{"text": "A"}, {"text": "B"}]
+    assert errors_of({"games": [item]}) == [
+        "games[broken].questions[0].choices: A single-answer question needs exactly one correct choice."
+    ]
+
+
+def test_a_draft_in_a_file_may_be_incomplete_and_stays_unpublished():
+    item = game("draft", is_published=False, questions=[{"prompt": "How much?", "kind": "number"}])
+    import_content({"games": [item]})
+    draft = Game.objects.get(slug="draft")
+    assert not draft.is_published
+    assert draft.questions.get().answer_value is None
+
+
+def test_a_new_game_in_a_file_is_published_unless_it_says_otherwise():
+    import_content({"games": [game("released")]})
+    assert Game.objects.get(slug="released").is_published

@@ -25,6 +25,9 @@ def editor(db):
         "/admin/achievements/dailyquesttemplate/add/",
         "/admin/chat/knowledgearticle/add/",
         "/admin/achievements/ledgerentry/",
+        "/admin/raiplay/contentfile/",
+        "/admin/raiplay/contentfile/export/",
+        "/admin/games/queststep/",
     ],
 )
 def test_editors_manage_content(client, editor, url):
@@ -50,3 +53,20 @@ def test_seed_demo_puts_the_editor_account_in_the_group(db):
     assert editor.is_staff and not editor.is_superuser
     assert editor.groups.filter(name="Editors").exists()
     assert editor.has_perm("games.change_game")
+
+
+def test_the_test_helper_rebuilds_the_editors_group_exactly_as_the_migrations_made_it(db):
+    from raiplay.tests.factories import editors_group
+
+    migrated = Group.objects.get(name="Editors")
+    made = set(migrated.permissions.values_list("content_type__app_label", "codename"))
+    migrated.delete()
+    assert set(editors_group().permissions.values_list("content_type__app_label", "codename")) == made
+    assert ("raiplay", "import_content") in made and ("raiplay", "export_content") in made
+
+
+def test_editors_can_import_and_export_but_not_manage_people(editor):
+    assert editor.has_perm("raiplay.import_content") and editor.has_perm("raiplay.export_content")
+    assert editor.has_perm("games.change_question") and editor.has_perm("games.change_queststep")
+    assert not editor.has_perm("accounts.change_user")
+    assert not editor.has_perm("auth.change_group")

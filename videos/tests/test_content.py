@@ -90,5 +90,5 @@ def test_bad_items_name_the_item_and_field_and_change_nothing(db, overrides, exp
 def test_missing_required_fields_are_named(db):
     with pytest.raises(ContentError) as error:
         import_content({"videos": [{"slug": "bare"}]})
-    assert "videos[bare].title: this field is required" in error.value.errors
+    assert "videos[bare].title (English): this field is required" in error.value.errors
     assert "videos[bare].duration_seconds: this field is required" in error.value.errors

@@ -12,6 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check and count, then roll back: nothing changes.")
 
     def handle(self, *args, file: Path, **options):
         try:
@@ -26,12 +27,14 @@ class Command(BaseCommand):
             return tqdm(total=total, desc=file.name, unit="item", disable=quiet, file=self.stderr._out)
 
         try:
-            summary = import_content(document, progress=progress)
+            summary = import_content(document, progress=progress, dry_run=options["dry_run"])
         except ContentError as error:
             lines = "\n".join(f"  - {message}" for message in error.errors)
             raise CommandError(
                 f"{file}: nothing was imported; fix these {len(error.errors)} problem(s):\n{lines}"
             ) from None
+        if options["dry_run"]:
+            self.stdout.write(f"{file}: dry run, nothing was changed; importing it would give:")
         for kind, counts in summary.items():
             self.stdout.write(
                 f"{kind}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
