@@ -3,6 +3,7 @@ from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -124,6 +125,32 @@ class QuestionAdmin(nested_admin.NestedModelAdminMixin, TabbedTranslationAdmin):
     inlines = [ChoiceInline]
     autocomplete_fields = ["game"]
     list_select_related = ["game"]
+
+    # A published game keeps a question: deleting its last one is refused (unpublish it first).
+    LAST_QUESTION = _("“%(game)s” is published and this is its last question: unpublish the game before deleting it.")
+
+    def _is_last_of_published(self, question: Question) -> bool:
+        game = question.game
+        return game.is_published and game.scoring == Game.Scoring.SERVER and game.questions.count() == 1
+
+    def delete_view(self, request, object_id, extra_context=None):
+        question = self.get_object(request, object_id)
+        if question is not None and self._is_last_of_published(question):
+            self.message_user(request, self.LAST_QUESTION % {"game": question.game.title}, messages.ERROR)
+            return redirect(reverse("admin:games_question_change", args=[question.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request, queryset):
+        emptied = [
+            game
+            for game in Game.objects.filter(
+                is_published=True, scoring=Game.Scoring.SERVER, questions__in=queryset
+            ).distinct()
+            if not game.questions.exclude(pk__in=queryset.values("pk")).exists()
+        ]
+        for game in emptied:
+            self.message_user(request, self.LAST_QUESTION % {"game": game.title}, messages.ERROR)
+        super().delete_queryset(request, queryset.exclude(game__in=emptied))
 
 
 @admin.register(Game)

@@ -309,3 +309,27 @@ def test_the_quest_line_list_shows_each_quests_position_and_state(editor_client)
     page = text(editor_client.get("/admin/games/queststep/"))
     assert page.index("Opening quest") < page.index("Hidden quest")
     assert "drag handle" in page
+
+
+def test_a_published_games_last_question_cannot_be_deleted(editor_client):
+    game = make_game(single=1)
+    question = game.questions.get()
+    response = editor_client.post(f"/admin/games/question/{question.pk}/delete/", {"post": "yes"}, follow=True)
+    assert "unpublish the game before deleting it" in text(response)
+    assert game.questions.count() == 1
+    Game.objects.filter(pk=game.pk).update(is_published=False)
+    editor_client.post(f"/admin/games/question/{question.pk}/delete/", {"post": "yes"})
+    assert game.questions.count() == 0  # a draft may be emptied
+
+
+def test_deleting_questions_in_bulk_keeps_a_question_in_every_published_game(editor_client):
+    kept = make_game(single=1)
+    other = make_game(single=2)
+    selected = [kept.questions.get().pk, other.questions.first().pk]
+    response = editor_client.post(
+        "/admin/games/question/",
+        {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+        follow=True,
+    )
+    assert "unpublish the game before deleting it" in text(response)
+    assert kept.questions.count() == 1 and other.questions.count() == 1
