@@ -100,11 +100,21 @@ def submit_attempt(*, user: User, game: Game, answers: list[scoring.Answer]) -> 
 
 
 def _count_answers(score: scoring.Score, *, answered: set[int]) -> None:
-    """Move each answered question's counters (one update, whatever the number of questions)."""
+    """Move each answered question's counters (one update, whatever the number of questions), after commit.
+
+    A game's question rows are shared by every learner who plays it: updated inside the
+    attempt's transaction they would stay locked until its end, queueing every concurrent
+    play of the game behind it. After the commit it is one short statement of its own that
+    waits for nothing else; a lost count (a crash in between) only blurs an editor's
+    statistic, never a reward.
+    """
     right = [r.question for r in score.results if r.correct and r.question in answered]
-    Question.objects.filter(pk__in=answered).update(
-        answered_count=F("answered_count") + 1,
-        correct_count=F("correct_count") + Case(When(pk__in=right, then=Value(1)), default=Value(0)),
+    rows = Question.objects.filter(pk__in=sorted(answered))
+    transaction.on_commit(
+        lambda: rows.update(
+            answered_count=F("answered_count") + 1,
+            correct_count=F("correct_count") + Case(When(pk__in=right, then=Value(1)), default=Value(0)),
+        )
     )
 
 

@@ -3,11 +3,12 @@
 import pytest
 from django.core.management import call_command
 
+from accounts.tests.factories import UserFactory
 from achievements.models import LedgerEntry, Reason, UserAchievement
 from achievements.tests.factories import AchievementFactory, DailyQuestTemplateFactory
 from conftest import run_together
 from core.errors import DomainError
-from games.models import Attempt, UserGame
+from games.models import Attempt, Question, UserGame
 from games.services import complete_attempt, start_attempt, submit_attempt
 
 from .factories import ClientGameFactory, correct_answers, make_game, wrong_answers
@@ -131,4 +132,19 @@ def test_many_different_games_completed_at_once_reward_each(learner):
     learner.refresh_from_db()
     assert learner.xp == sum(10 + i for i in range(10))
     assert learner.coins == 10
+    assert_ledger_clean()
+
+
+def test_twenty_learners_playing_one_game_at_once_all_get_through_and_are_counted():
+    """A game's questions are shared by everyone who plays it: their answer counters must not
+    make concurrent plays queue or deadlock (they move after each attempt commits)."""
+    game = make_game(single=3, number=1)
+    learners = UserFactory.create_batch(THREADS)
+    answers = correct_answers(game)
+    results, errors = run_together(THREADS, lambda i: submit_attempt(user=learners[i], game=game, answers=answers))
+    assert errors == []
+    assert all(result.first_time for result in results)
+    assert set(Question.objects.filter(game=game).values_list("answered_count", "correct_count")) == {
+        (THREADS, THREADS)
+    }
     assert_ledger_clean()
