@@ -69,22 +69,24 @@ _PATTERNS = {
         r"\bkercen",
         r"\bshantazh",
         r"\bfoto(?:t|s|ja)? (?:e |te )?(?:zhveshur|nudo|intime|lakuriq)",
-        r"\b(?:publikoj|publikoje|shperndaj|shperndaje|postoj|postoje|nxjerr|nxjerre)\w* fotot?\b",
+        # Someone else about to publish them ("do i publikojë fotot"), not a learner posting a card photo.
+        r"\b(?:publikoje|shperndaje|postoje|nxjerre|hedhe)\w* (?:\w+ )?fotot?\b",
     ],
     DEBT: [
-        r"\b(?:can'?t|cannot|can not|unable to|no way to) (?:ever )?pay (?:it|them|him|her|this|the \w+|my \w+)? ?back\b",  # noqa: E501
+        # The learner's own debt ("i can't pay it back"), not a question about a friend's.
+        r"\b(?:i|we|im|i'm|i am)\b.{0,30}\b(?:can'?t|cannot|can not|unable to|no way to) (?:ever )?pay (?:it|them|him|her|this|the \w+|my \w+)? ?back\b",  # noqa: E501
         r"\bowe\w* .{0,40}\b(?:can'?t|cannot|don'?t know how to) (?:pay|afford)\b",
         r"\bdrowning in debt\b",
         r"\b(?:so much|huge|massive|deep|big) debt\b",
         r"\bdebt collectors?\b",
-        r"\bloan sharks?\b",
+        r"\b(?:borrowed|owe\w*|took)\b.{0,40}\bloan sharks?\b",
         r"\b(?:stressed|scared|panicking|worried sick|terrified) (?:about|of) (?:my |our |the )?(?:debts?|money i owe|paying back)\b",  # noqa: E501
         # Albanian
         r"\b(?:borxh|hua|kredi)\w*\b.{0,60}\b(?:nuk|s) ?(?:\w+ ){0,2}(?:kthej|kthejme|laj|paguaj)\w* dot\b",
         r"\b(?:nuk|s) ?(?:\w+ ){0,2}(?:kthej|kthejme|laj|paguaj)\w* dot\b.{0,60}\b(?:borxh|hua|kredi)",
         r"\bs ?kam (?:si|nga) (?:t ?i |ti |ta |me i )?(?:kthej|kthy|laj)\w* (?:borxh|hua|kredi|parat)",
         r"\bborxh(?:e|et)? (?:te |të )?(?:medha|shume|pafund)\b",
-        r"\bfajde",
+        r"\b(?:mora|kam marre|i kam borxh|me kerkon)\b.{0,40}\bfajde",
         r"\bderi ne fyt\b",
     ],
     GAMBLING: [
@@ -100,7 +102,7 @@ _PATTERNS = {
         # Albanian
         r"\bbixhoz",
         r"\bkumar",
-        r"\bbast(?:i|e|et|in|ore|oret|eve)?\b",
+        r"\bbast(?:i|e|et|in|ore|oret|eve)?\b(?! te vetem)",  # not "gjithçka në një bast të vetëm"
         r"\bkazino",
         r"\bloj(?:e)?ra(?:t)? (?:e |te )?fatit?\b",
         r"\bskomes",

@@ -39,6 +39,11 @@ def test_messages_that_need_a_person_are_recognised(text, reason):
         "how do i kill time while saving for a phone",
         "what happens if i cant pay my credit card bill in full this month",
         "sa kushton nje bileta per ndeshjen",
+        "Pse thonë mos e vër gjithçka në një bast të vetëm?",
+        "A mund të postoj foto të kartelës së re në Instagram story?",
+        "my friend took a short-term loan and can't pay it back, what happens",
+        "Pse thonë që kreditë me fajde janë të rrezikshme?",
+        "are loan sharks illegal?",
     ],
 )
 def test_ordinary_money_questions_are_left_alone(text):
