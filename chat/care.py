@@ -15,9 +15,11 @@ import re
 from django.utils.translation import gettext as _
 
 from . import albanian
+from .models import SafetyFlag
 
-SELF_HARM, ABUSE, THREAT, GAMBLING, DEBT = "self_harm", "abuse", "threat", "gambling", "debt"
-# Most urgent first: a message about several gets the reply of the first.
+# The reasons a flag records (their labels live with it), most urgent first: a message
+# about several gets the reply of the first.
+SELF_HARM, ABUSE, THREAT, DEBT, GAMBLING = SafetyFlag.Reason.values
 REASONS = [SELF_HARM, ABUSE, THREAT, DEBT, GAMBLING]
 
 _ME = r"(?:my ?self|me)"

@@ -97,6 +97,7 @@ NUMBER_FACTOR = 0.15
 # A word the index does not know that is one slip away from one it does ("intrest",
 # "bugdet") counts as that word, a little less sure.
 FUZZY_FACTOR = 0.8
+MAX_CORRECTIONS = 10_000  # slips remembered per index
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’)]*|$)")
@@ -307,6 +308,7 @@ class Index:
         self.average_length = (sum(self.lengths) / self.size) if self.size else 0.0
         self.df = df
         self._vocabulary = sorted(df)
+        self._corrections: dict[str, str | None] = {}  # a slip, once looked up, for the index's life
 
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
@@ -314,6 +316,13 @@ class Index:
 
     def correct(self, term: str) -> str | None:
         """The indexed term `term` is a slip of: the closest, the commonest among equals."""
+        if term not in self._corrections:
+            if len(self._corrections) >= MAX_CORRECTIONS:
+                self._corrections.clear()  # learners' words are endless; the cache must not be
+            self._corrections[term] = self._closest(term)
+        return self._corrections[term]
+
+    def _closest(self, term: str) -> str | None:
         slips = allowed_slips(term)
         if not slips:
             return None
