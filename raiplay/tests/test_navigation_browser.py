@@ -8,6 +8,8 @@ from accounts.tests.factories import UserFactory
 from conftest import sign_in
 from games.tests.factories import QuestFactory, make_game
 
+from .test_learner_pages_browser import SIZES, serious_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MORE = "summary[data-nav=more]"
@@ -33,6 +35,7 @@ def test_the_more_menu_opens_and_closes_with_the_keyboard(page, live_server):
             break
     else:
         raise AssertionError("Tab never reached the More menu")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"  # focus shows
     page.keyboard.press("Enter")
 
     expect(menu).to_have_attribute("open", "")
@@ -64,6 +67,20 @@ def test_the_more_menu_works_without_javascript(browser, live_server):
 
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
     expect(page.get_by_role("link", name="Sign up")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_open_more_menu_has_no_serious_accessibility_problem(browser, live_server, size):
+    context = browser.new_context(base_url=live_server.url, viewport=SIZES[size], bypass_csp=True)
+    sign_in(context, live_server, UserFactory(username="ana"))
+    page = context.new_page()
+    page.goto("/shop/")
+
+    page.locator(MORE).click()
+
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    assert serious_violations(page) == []
     context.close()
 
 
