@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "raiplay.context_processors.site",
+                "raiplay.context_processors.navigation",
                 "django.template.context_processors.csp",
             ],
         },

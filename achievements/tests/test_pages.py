@@ -318,7 +318,8 @@ def test_profile_shows_level_xp_bar_streak_badges_and_an_accessible_xp_chart(sig
     assert 'role="progressbar"' in page
     assert 'data-testid="streak">1 day<' in page
     assert "First game" in page[page.index('data-testid="profile-badges"') :]
-    svg = page[page.index("<svg") : page.index("</svg>")]
+    chart = page[page.index('<figure class="xp-chart">') :]
+    svg = chart[chart.index("<svg") : chart.index("</svg>")]
     assert 'role="img"' in svg
     assert "<title" in svg
     assert "120 XP in total over 2 active days; best day" in svg

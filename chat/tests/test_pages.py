@@ -41,7 +41,7 @@ def test_form_without_javascript_asks_and_shows_the_answer(web, learner):
     page = web.get(f"/chat/{conversation.pk}/").content.decode()
     assert "What is a budget?" in page
     assert "A budget is simply a plan for your money." in page  # the answer, from the article
-    assert 'aria-current="page"' in page
+    assert f'<a href="/chat/{conversation.pk}/" aria-current="page">' in page  # in the list of chats
     follow_up = web.post(f"/chat/{conversation.pk}/", {"message": "How do I track my spending?"})
     assert follow_up.status_code == 302
     assert conversation.messages.count() == 4

@@ -1,0 +1,154 @@
+"""The main navigation: five tabs and a "More" menu, the current destination marked on the server."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client, RequestFactory
+
+from accounts.tests.factories import UserFactory
+from raiplay import navigation
+from raiplay.context_processors import navigation as navigation_context
+
+
+def nav_html(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<header class="topbar">') : html.index("</header>")]
+
+
+def marked(html: str) -> list[str]:
+    """The data-nav keys of the elements marked aria-current="page", in page order."""
+    return re.findall(r'data-nav="([\w-]+)" aria-current="page"', html)
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("/", "home"),
+        ("/quests/", "quests"),
+        ("/games/", "games"),
+        ("/games/budget-basics/results/12/", "games"),
+        ("/videos/saved/", "videos"),
+        ("/chat/4/", "finbot"),
+        ("/review/", "review"),
+        ("/leaderboard/", "leaderboard"),
+        ("/achievements/", "badges"),
+        ("/shop/codes/RP-1A2B/", "shop"),
+        ("/classes/3/", "classes"),
+        ("/profile/", "profile"),
+        ("/settings/", "settings"),
+        ("/accounts/password/change/", "settings"),
+        ("/u/ana/", None),
+        ("/nowhere/", None),
+        ("/accounts/login/", None),  # signed in, there is no Log in to mark
+    ],
+)
+def test_a_signed_in_learners_page_belongs_to_one_destination(path, key):
+    assert navigation.for_request(path=path, signed_in=True).current == key
+
+
+def test_a_visitor_has_log_in_and_sign_up_and_no_learner_only_destination():
+    nav = navigation.for_request(path="/accounts/signup/", signed_in=False)
+
+    assert nav.current == "signup"
+    assert [item.key for item in nav.account] == ["login", "signup"]
+    assert [item.key for item in nav.more] == ["leaderboard", "badges", "shop"]
+    assert not nav.more_current
+
+
+def test_five_tabs_and_the_rest_under_more():
+    nav = navigation.for_request(path="/shop/", signed_in=True)
+
+    assert [item.key for item in nav.tabs] == ["home", "quests", "games", "videos", "finbot"]
+    assert [item.key for item in nav.more] == [
+        "review",
+        "leaderboard",
+        "badges",
+        "shop",
+        "classes",
+        "profile",
+        "settings",
+    ]
+    assert nav.more_current
+    assert not navigation.for_request(path="/videos/", signed_in=True).more_current
+
+
+def test_the_context_processor_reads_no_database(db, django_assert_num_queries):
+    request = RequestFactory().get("/leaderboard/")
+    request.user = AnonymousUser()
+
+    with django_assert_num_queries(0):
+        nav = navigation_context(request)["nav"]
+
+    assert nav.current == "leaderboard"
+
+
+@pytest.mark.django_db
+def test_the_page_marks_its_tab_and_nothing_else(client):
+    client.force_login(UserFactory(username="ana"))
+
+    html = nav_html(client.get("/videos/"))
+
+    assert marked(html) == ["videos"]
+    assert html.count('aria-current="page"') == 1
+
+
+@pytest.mark.django_db
+def test_a_page_in_the_more_menu_marks_the_menu_and_its_item(client):
+    client.force_login(UserFactory(username="ana"))
+
+    html = nav_html(client.get("/leaderboard/"))
+
+    assert marked(html) == ["more", "leaderboard"]
+    assert '<summary class="tab" data-nav="more" aria-current="page">' in html
+
+
+@pytest.mark.django_db
+def test_the_more_menu_holds_review_and_the_rest_and_logs_out_with_a_form(client):
+    client.force_login(UserFactory(username="ana"))
+
+    html = nav_html(client.get("/"))
+    menu = html[html.index("<details") : html.index("</details>")]
+
+    hrefs = re.findall(r'<a href="([^"]+)" data-nav', menu)
+    assert hrefs == ["/review/", "/leaderboard/", "/achievements/", "/shop/", "/classes/", "/profile/", "/settings/"]
+    assert '<form method="post" action="/accounts/logout/">' in menu
+    assert ">Log out<" in menu
+    assert ">More<" in html
+
+
+@pytest.mark.django_db
+def test_a_visitor_sees_log_in_and_sign_up_in_the_top_bar(client):
+    html = nav_html(client.get("/accounts/login/"))
+
+    account = html[html.index('<div class="account-links">') :]
+    assert 'href="/accounts/login/" data-nav="login" aria-current="page">Log in<' in account
+    assert 'href="/accounts/signup/" data-nav="signup">Sign up<' in account
+    assert "/accounts/logout/" not in html
+    assert "/review/" not in html  # learner-only destinations wait for signing in
+
+
+@pytest.mark.django_db
+def test_the_stats_chip_says_in_words_what_its_symbols_show(client):
+    client.force_login(UserFactory(username="ana", xp=340, level=3, coins=25))
+
+    html = nav_html(client.get("/"))
+
+    chip = html[html.index('class="stats-chip"') :]
+    assert "Your profile. Level 3, streak: 0 days, coins: 25" in chip
+    assert '<span class="stat" aria-hidden="true">🪙 25</span>' in chip
+
+
+@pytest.mark.django_db
+def test_the_navigation_is_albanian():
+    client = Client(HTTP_ACCEPT_LANGUAGE="sq")
+    client.force_login(UserFactory(username="ana", coins=1))
+
+    html = nav_html(client.get("/"))
+
+    for label in ["Kreu", "Misionet", "Lojërat", "Videot", "Më shumë", "Përsëritja", "Renditja", "Distinktivët"]:
+        assert f">{label}<" in html, label
+    assert 'aria-label="Kryesore"' in html
+    assert ">Dil<" in html
+    assert "Profili yt. Niveli 1, seria: 0 ditë, monedha: 1" in html
+    assert "More" not in html
