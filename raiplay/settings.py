@@ -146,7 +146,17 @@ ACCOUNT_UNIQUE_EMAIL = True
 # A confirmation mail on sign-up; learners may play before confirming ("optional").
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RaiPlay] "
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Every form a learner fills in, in RaiPlay's words (labels and help; see accounts.forms).
+ACCOUNT_FORMS = {
+    "add_email": "accounts.forms.AddEmailForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "signup": "accounts.forms.SignupForm",
+}
+SOCIALACCOUNT_FORMS = {"signup": "accounts.forms.SocialSignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
@@ -168,6 +178,9 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SITE_ID = 1
+# The Site allauth's mails name (subject, greeting, links): kept so by every migrate
+# (accounts.receivers.name_the_site), never django.contrib.sites' "example.com".
+SITE_NAME = "RaiPlay"
 SITE_DOMAIN = env("DJANGO_SITE_DOMAIN", default="localhost:8000")  # links in mails sent outside a request
 
 # Minors: below this age a guardian must approve the account (accounts.consent).
