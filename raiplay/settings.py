@@ -183,6 +183,10 @@ SITE_ID = 1
 SITE_NAME = "RaiPlay"
 SITE_DOMAIN = env("DJANGO_SITE_DOMAIN", default="localhost:8000")  # links in mails sent outside a request
 
+# manage.py seed_demo: the demo accounts' password (demo and staging sites only). Unset, a
+# new demo account gets a random one, printed once, and an existing one keeps its own.
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
+
 # Minors: below this age a guardian must approve the account (accounts.consent).
 DIGITAL_CONSENT_AGE = env.int("DIGITAL_CONSENT_AGE", default=16)
 CONSENT_LINK_DAYS = 14
