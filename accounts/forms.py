@@ -1,6 +1,6 @@
 import zoneinfo
 from functools import cache
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
@@ -14,11 +14,13 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from . import consent
 from .models import User
@@ -83,7 +85,7 @@ class DeleteAccountForm(forms.Form):
 # allauth's fields in RaiPlay's words: a visible label (no placeholder repeating it, no
 # trailing colon: the templates render labels themselves) and help text that the input
 # points at with aria-describedby (Django adds it for any field with help text).
-Wording = dict[str, tuple[str | Promise, str | Promise | None]]
+Wording = dict[str, tuple["StrOrPromise", "StrOrPromise | None"]]
 
 EMAIL = (_("Email"), None)
 NEW_PASSWORD = (_("New password"), None)
