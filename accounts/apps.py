@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import password_changed, password_reset, password_set
+        from django.db.models.signals import post_migrate
 
         from core import export
 
@@ -15,3 +16,5 @@ class AccountsConfig(AppConfig):
         export.register("account", selectors.export_data, app=self.label)
         for signal in (password_changed, password_reset, password_set):
             signal.connect(receivers.on_password_changed, dispatch_uid=f"accounts.{id(signal)}")
+        # After django.contrib.sites' own post_migrate (it comes first in INSTALLED_APPS).
+        post_migrate.connect(receivers.name_the_site, sender=self, dispatch_uid="accounts.name_the_site")

@@ -334,6 +334,26 @@ def award_achievements(*, user: User) -> Rewards:
 
 
 @transaction.atomic
+def backfill_streak(*, user: User, days: int) -> Rewards:
+    """Demo data only (`seed_demo`): a learner who learned today is given a streak of `days` days.
+
+    A streak can only grow by earning XP on consecutive local days, which one run of a command
+    cannot do; this stands in for the days before today. It never lowers a streak, never
+    touches XP or coins (the ledger stays their only source), and streak badges unlock
+    through the usual rules, their rewards through `grant`. Nothing happens unless the
+    learner was active today, so the streak it makes is one the learner could really have.
+    """
+    locked = lock_user(user)
+    level_before = locked.level
+    today = streaks.local_date(timezone.now(), locked.timezone)
+    if locked.last_active_date == today and locked.streak_count < days:
+        User.objects.filter(pk=locked.pk).update(streak_count=days, longest_streak=max(locked.longest_streak, days))
+        user.refresh_from_db(fields=["streak_count", "longest_streak"])
+        _set_stat(user, metrics.STREAK_DAYS, days)
+    return _finish(unlock_achievements(user=user), user, level_before)
+
+
+@transaction.atomic
 def adjust(*, user: User, xp: int, coins: int, note: str, by: User | None = None) -> LedgerEntry:
     """An operator's correction: a new ledger entry with a reason, never an edit of an old one."""
     if not note.strip():

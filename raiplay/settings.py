@@ -147,7 +147,17 @@ ACCOUNT_UNIQUE_EMAIL = True
 # A confirmation mail on sign-up; learners may play before confirming ("optional").
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RaiPlay] "
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Every form a learner fills in, in RaiPlay's words (labels and help; see accounts.forms).
+ACCOUNT_FORMS = {
+    "add_email": "accounts.forms.AddEmailForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "signup": "accounts.forms.SignupForm",
+}
+SOCIALACCOUNT_FORMS = {"signup": "accounts.forms.SocialSignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
@@ -169,7 +179,14 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SITE_ID = 1
+# The Site allauth's mails name (subject, greeting, links): kept so by every migrate
+# (accounts.receivers.name_the_site), never django.contrib.sites' "example.com".
+SITE_NAME = "RaiPlay"
 SITE_DOMAIN = env("DJANGO_SITE_DOMAIN", default="localhost:8000")  # links in mails sent outside a request
+
+# manage.py seed_demo: the demo accounts' password (demo and staging sites only). Unset, a
+# new demo account gets a random one, printed once, and an existing one keeps its own.
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 
 # Minors: below this age a guardian must approve the account (accounts.consent).
 DIGITAL_CONSENT_AGE = env.int("DIGITAL_CONSENT_AGE", default=16)

@@ -13,9 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def sign_in(page, login: str, password: str = PASSWORD):
     page.goto("/accounts/login/")
-    page.get_by_label("Login").fill(login)
+    page.get_by_label("Username or email").fill(login)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def test_sign_up_log_out_and_log_in_again_by_email(page, live_server):
@@ -28,7 +28,7 @@ def test_sign_up_log_out_and_log_in_again_by_email(page, live_server):
     page.locator("#id_password1").fill("S4fe-pass-phrase")
     page.locator("#id_password2").fill("S4fe-pass-phrase")
     page.get_by_label("Year you were born").select_option("2000")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create my account").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hi anabrowser!")

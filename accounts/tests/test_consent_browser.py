@@ -23,7 +23,7 @@ def test_sign_up_as_13_the_guardian_approves_then_finbot_answers(page, browser, 
     page.locator("#id_password2").fill("S4fe-pass-phrase")
     page.get_by_label("Year you were born").select_option(str(timezone.localdate().year - 13))
     page.get_by_label("A parent's or guardian's email").fill("parent@example.com")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create my account").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_test_id("consent-waiting")).to_be_visible()

@@ -188,3 +188,43 @@ class TestCurrentStreak:
 
     def test_never_active_is_zero(self):
         assert streaks.current(self.state(None, count=0), self.today) == 0
+
+
+# ---- backfill_streak (seed_demo's stand-in for the days before today) ----------------------
+
+
+@pytest.mark.django_db
+def test_backfill_streak_gives_a_learner_active_today_the_days_before_and_its_badge():
+    from achievements.models import LedgerEntry, UserStat
+    from achievements.services import backfill_streak
+    from achievements.tests.factories import AchievementFactory
+
+    AchievementFactory(slug="on-a-roll", metric="streak_days", threshold=3, xp_reward=20, coin_reward=10)
+    learner = UserFactory()
+    grant(user=learner, key="played-today", reason=Reason.GAME, xp=50)
+
+    result = backfill_streak(user=learner, days=4)
+    again = backfill_streak(user=learner, days=4)
+
+    learner.refresh_from_db()
+    assert (learner.streak_count, learner.longest_streak, learner.xp, learner.coins) == (4, 4, 70, 10)
+    assert [a["slug"] for a in result.achievements] == ["on-a-roll"] and again.achievements == []
+    assert UserStat.objects.get(user=learner, metric="streak_days").value == 4
+    assert LedgerEntry.objects.filter(user=learner).count() == 2
+
+
+@pytest.mark.django_db
+def test_backfill_streak_does_nothing_for_a_learner_not_active_today_and_never_lowers_one():
+    from achievements.services import backfill_streak
+
+    idle = UserFactory()
+    backfill_streak(user=idle, days=4)
+    long_runner = UserFactory(
+        streak_count=9, longest_streak=9, last_active_date=local_date(datetime.now(UTC), "Europe/Tirane")
+    )
+    backfill_streak(user=long_runner, days=4)
+
+    idle.refresh_from_db()
+    long_runner.refresh_from_db()
+    assert (idle.streak_count, idle.last_active_date) == (0, None)
+    assert (long_runner.streak_count, long_runner.longest_streak) == (9, 9)

@@ -6,7 +6,10 @@
   const t = root.dataset;
   const $ = (selector) => root.querySelector(selector);
   const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
-  let attemptId = null, items = [], index = 0, correct = 0;
+  let attemptId = null, items = [], index = 0, correct = 0, startedAt = 0;
+  // The server refuses a result sooner than the game's minimum after start (games.pacing):
+  // a refused run that was that quick here too is "too quick", and says how long it needs.
+  const minSeconds = Number(t.minSeconds || 0);
   // A round file may carry each text in the page's language too: `text_sq`, `bins_sq`.
   const lang = document.documentElement.lang;
   const local = (thing, key) => thing[`${key}_${lang}`] || thing[key];
@@ -19,7 +22,7 @@
       body: JSON.stringify(body || {}),
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || t.textError);
+    if (!response.ok) throw Object.assign(new Error(data.detail || t.textError), { status: response.status });
     return data;
   }
 
@@ -40,8 +43,19 @@
     nextCard();
   }
 
+  function again(tooQuick) {
+    const button = $("[data-again]");
+    const note = $("[data-too-quick]");
+    note.hidden = !tooQuick;
+    note.textContent = tooQuick ? t.textTooQuick.replace("%(seconds)s", minSeconds) : "";
+    button.textContent = tooQuick ? t.textTryAgain : t.textPlayAgain;
+    button.classList.toggle("secondary", !tooQuick);
+    if (tooQuick) button.focus();
+  }
+
   async function start() {
     $("[data-status]").textContent = "";
+    again(false);
     try {
       const [round, started] = await Promise.all([
         fetch(t.roundUrl).then((r) => r.json()),
@@ -52,7 +66,7 @@
       root.querySelectorAll("[data-bin]").forEach((button) => {
         button.textContent = local(round, "bins")[Number(button.dataset.bin)];
       });
-      index = 0; correct = 0;
+      index = 0; correct = 0; startedAt = performance.now();
       show("play");
       nextCard();
     } catch (error) {
@@ -62,6 +76,7 @@
 
   async function finish() {
     const score = Math.round((100 * correct) / items.length);
+    const seconds = (performance.now() - startedAt) / 1000;
     show("result");
     $("[data-score]").textContent = `${score}%`;
     const earned = $("[data-earned]");
@@ -79,7 +94,9 @@
         earned.appendChild(li);
       });
     } catch (error) {
-      $("[data-status]").textContent = error.message;
+      // The server's clock started before ours, so a run it found too quick was too quick here.
+      if (error.status === 400 && seconds < minSeconds) again(true);
+      else $("[data-status]").textContent = error.message;
     }
   }
 

@@ -1,4 +1,5 @@
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -10,10 +11,13 @@ from django.db import transaction
 from accounts import services as accounts
 from accounts.models import User
 from accounts.selectors import TEACHERS
+from achievements import services as rewards
 from classrooms import services as classes
 from classrooms.models import Classroom
 from games import scoring, selectors
 from games import services as games
+from videos import services as videos
+from videos.models import Video
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "content" / "demo"
 DEMO_FILES = ["games.json", "videos.json", "rewards.json", "knowledge.json"]
@@ -27,6 +31,18 @@ CLASSMATES = [
     ("noel", "Noel", 2),
     ("sara", "Sara", 1),
 ]
+# The demo `learner` has started: the first quests passed, a streak of a few days, a saved video.
+LEARNER_QUESTS = 2
+LEARNER_STREAK_DAYS = 4
+
+
+@dataclass(frozen=True)
+class DemoPassword:
+    username: str
+    password: str | None  # None: the account existed and keeps the password it had
+
+    def line(self) -> str:
+        return f"  {self.username:<8} password: {self.password or 'unchanged (the one printed when it was made)'}"
 
 
 class Command(BaseCommand):
@@ -38,29 +54,43 @@ class Command(BaseCommand):
             if path.exists():
                 call_command("import_content", str(path), verbosity=options["verbosity"], stdout=self.stdout)
         with transaction.atomic():
-            learner_password = self._account("learner", "learner@example.com", staff=False)
-            editor_password = self._account("editor", "editor@example.com", staff=True)
-            teacher_password = self._account("teacher", "teacher@example.com", staff=False)
+            passwords = [
+                self._account("learner", "learner@example.com", staff=False),
+                self._account("editor", "editor@example.com", staff=True),
+                self._account("teacher", "teacher@example.com", staff=False),
+            ]
         self._classmates()
+        self._learner_progress(User.objects.get(username="learner"))
         self._demo_class()
         self.stdout.write(self.style.SUCCESS("Demo ready. Sign in at http://127.0.0.1:8000/accounts/login/"))
-        accounts_made = (("learner", learner_password), ("editor", editor_password), ("teacher", teacher_password))
-        for username, password in accounts_made:
-            self.stdout.write(f"  {username:<8} password: {password}")
+        for password in passwords:
+            self.stdout.write(password.line())
 
-    def _account(self, username: str, email: str, *, staff: bool) -> str:
-        """Create or refresh a demo account; a fresh random password each run, so the printed one works."""
-        user, _ = User.objects.get_or_create(
+    def _account(self, username: str, email: str, *, staff: bool) -> DemoPassword:
+        """Create a demo account, or keep an existing one's password so yesterday's still works.
+
+        DEMO_PASSWORD, when set, is every demo account's password (set if it differs);
+        otherwise a new account gets a random one, printed once, and an existing one is left alone.
+        """
+        user, created = User.objects.get_or_create(
             username=username, defaults={"email": email, "display_name": username.title(), "is_staff": staff}
         )
         if staff:
             editors = Group.objects.filter(name="Editors").first()
             if editors:
                 user.groups.add(editors)
-        password = secrets.token_urlsafe(9)
-        user.set_password(password)
-        user.save()
-        return password
+        wanted = settings.DEMO_PASSWORD
+        if wanted:
+            if created or not user.check_password(wanted):
+                user.set_password(wanted)
+                user.save(update_fields=["password"])
+            return DemoPassword(username, wanted)
+        if created or not user.has_usable_password():
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            return DemoPassword(username, password)
+        return DemoPassword(username, None)
 
     def _classmates(self) -> None:
         """Learners who have played through the real services, so XP, ledger and boards agree."""
@@ -68,13 +98,37 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first() or accounts.register_user(
                 username=username, email=f"{username}@example.com", password=None, display_name=name
             )
-            done = sum(step.state == selectors.COMPLETED for step in selectors.storyline_for(user=user))
-            for _ in range(quests - done):
-                step = selectors.next_quest(user=user)
-                assert step is not None, "the demo storyline has fewer quests than CLASSMATES expects"
-                game = selectors.playable_game(lookup={"pk": step.game.pk})
-                answers = scoring.perfect_answers(list(game.questions.all()))
-                games.submit_attempt(user=user, game=game, answers=answers)
+            self._pass_quests(user, quests)
+
+    def _learner_progress(self, learner: User) -> None:
+        """The demo learner's start, step by step, each through the service that owns it.
+
+        Every step is idempotent (a second run earns nothing), and one more is one more line
+        here: the review branch adds `self._seed_review` (a missed question due for review).
+        """
+        steps = (self._learner_quests, self._learner_streak, self._save_a_video)
+        for step in steps:
+            step(learner)
+
+    def _learner_quests(self, learner: User) -> None:
+        self._pass_quests(learner, LEARNER_QUESTS)
+
+    def _learner_streak(self, learner: User) -> None:
+        rewards.backfill_streak(user=learner, days=LEARNER_STREAK_DAYS)
+
+    def _pass_quests(self, user: User, quests: int) -> None:
+        """Pass the storyline's first `quests` quests with perfect answers; ones passed already are skipped."""
+        done = sum(step.state == selectors.COMPLETED for step in selectors.storyline_for(user=user))
+        for _ in range(quests - done):
+            step = selectors.next_quest(user=user)
+            assert step is not None, "the demo storyline is shorter than the demo needs"
+            game = selectors.playable_game(lookup={"pk": step.game.pk})
+            games.submit_attempt(user=user, game=game, answers=scoring.perfect_answers(list(game.questions.all())))
+
+    def _save_a_video(self, learner: User) -> None:
+        video = Video.objects.filter(is_published=True).order_by("title").first()
+        if video is not None:
+            videos.save_video(user=learner, video=video)
 
     def _demo_class(self) -> None:
         """The teacher's class of the demo classmates, with a quest and a video assigned."""
