@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import ConsentStatus, User
+from games.models import Choice
 
 from . import streaks
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     DailyQuestTemplate,
     LedgerEntry,
     Redemption,
+    ReviewItem,
     ShopItem,
     UserAchievement,
     UserStat,
@@ -171,3 +173,41 @@ LOW_STOCK = 5
 def low_stock_items(*, at_most: int = LOW_STOCK) -> QuerySet[ShopItem]:
     """Active shop items with a stock and at most `at_most` left, the emptiest first (for editors)."""
     return ShopItem.objects.filter(active=True, stock__isnull=False, stock__lte=at_most).order_by("stock", "name")
+
+
+# ---- review --------------------------------------------------------------------------------
+
+
+def due_reviews(*, user: User, today: date | None = None) -> QuerySet[ReviewItem]:
+    """The learner's questions due for review on their local `today`, oldest first, with each
+    question's game and choices: three queries however many (one more for a page count)."""
+    today = today or today_for(user)
+    choices = Prefetch("question__choices", queryset=Choice.objects.order_by("position", "id"))
+    return (
+        ReviewItem.objects.filter(
+            user=user, retired_at__isnull=True, due_on__lte=today, question__game__is_published=True
+        )
+        .select_related("question__game")
+        .prefetch_related(choices)
+        .order_by("due_on", "id")
+    )
+
+
+def due_review_count(*, user: User) -> int:
+    """How many questions wait for review today: one query."""
+    return (
+        ReviewItem.objects.filter(
+            user=user, retired_at__isnull=True, due_on__lte=today_for(user), question__game__is_published=True
+        )
+        .order_by()
+        .count()
+    )
+
+
+def review_export(user: User) -> list[dict]:
+    """The learner's review schedule, for their data export."""
+    return list(
+        ReviewItem.objects.filter(user=user)
+        .order_by("due_on", "id")
+        .values("question_id", "question__game__slug", "step", "due_on", "missed_on", "reviewed_on", "reviews", "retired_at")
+    )

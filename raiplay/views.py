@@ -21,5 +21,6 @@ def home(request):
         "daily_quests": rewards.todays_daily_quests(user=request.user),
         "ask_age": ask_age,
         "assignments": classes.due_for(user=request.user),
+        "review_due": rewards.due_review_count(user=request.user),
     }
     return render(request, "dashboard.html", context)
