@@ -209,5 +209,7 @@ def review_export(user: User) -> list[dict]:
     return list(
         ReviewItem.objects.filter(user=user)
         .order_by("due_on", "id")
-        .values("question_id", "question__game__slug", "step", "due_on", "missed_on", "reviewed_on", "reviews", "retired_at")
+        .values(
+            "question_id", "question__game__slug", "step", "due_on", "missed_on", "reviewed_on", "reviews", "retired_at"
+        )
     )

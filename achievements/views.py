@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -147,7 +147,7 @@ def _review_question(request, *, item=None, form: ReviewForm | None = None, noti
     return render(request, "achievements/review.html", context, status=status)
 
 
-NO_LONGER_DUE = _lazy("That question is not waiting for review any more. Here is the next one.")
+NO_LONGER_DUE = gettext_lazy("That question is not waiting for review any more. Here is the next one.")
 
 
 @login_required
