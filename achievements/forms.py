@@ -11,8 +11,9 @@ class ReviewForm(forms.Form):
     question = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, question: Question, **kwargs):
-        super().__init__(*args, initial={"question": question.pk}, **kwargs)
-        self.question = question
+        kwargs["initial"] = {"question": question.pk, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        self.asked = question
         choices = [(c.pk, c.text) for c in question.choices.all()]
         field: forms.Field
         if question.kind == Question.Kind.NUMBER:
@@ -41,8 +42,8 @@ class ReviewForm(forms.Form):
 
     def answer(self) -> Answer:
         value = self.cleaned_data["answer"]
-        if self.question.kind == Question.Kind.NUMBER:
-            return Answer(question=self.question.pk, value=value)
-        if self.question.kind == Question.Kind.MULTIPLE:
-            return Answer(question=self.question.pk, choices=tuple(value))
-        return Answer(question=self.question.pk, choices=(value,))
+        if self.asked.kind == Question.Kind.NUMBER:
+            return Answer(question=self.asked.pk, value=value)
+        if self.asked.kind == Question.Kind.MULTIPLE:
+            return Answer(question=self.asked.pk, choices=tuple(value))
+        return Answer(question=self.asked.pk, choices=(value,))

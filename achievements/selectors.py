@@ -206,10 +206,9 @@ def due_review_count(*, user: User) -> int:
 
 def review_export(user: User) -> list[dict]:
     """The learner's review schedule, for their data export."""
-    return list(
-        ReviewItem.objects.filter(user=user)
-        .order_by("due_on", "id")
-        .values(
-            "question_id", "question__game__slug", "step", "due_on", "missed_on", "reviewed_on", "reviews", "retired_at"
-        )
-    )
+    fields = ("step", "due_on", "missed_on", "reviewed_on", "reviews", "retired_at")
+    rows = ReviewItem.objects.filter(user=user).order_by("due_on", "id")
+    return [
+        {"question": question, "game": game, **dict(zip(fields, values, strict=True))}
+        for question, game, *values in rows.values_list("question_id", "question__game__slug", *fields)
+    ]

@@ -179,6 +179,7 @@ class ReviewItemSerializer(serializers.ModelSerializer):
     prompt = serializers.CharField(source="question.prompt")
     kind = serializers.ChoiceField(source="question.kind", choices=["single", "multiple", "number"])
     choices = ChoiceSerializer(source="question.choices", many=True)
+    step = serializers.IntegerField(min_value=0, max_value=4, help_text="0 to 4: due 1, 3, 7, 14 or 30 days after.")
 
     class Meta:
         model = ReviewItem

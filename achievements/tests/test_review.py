@@ -256,8 +256,8 @@ def test_the_export_carries_the_review_schedule_and_deleting_the_account_erases_
     data = export.export_user(learner)
     assert data["review"] == [
         {
-            "question_id": question.pk,
-            "question__game__slug": game.slug,
+            "question": question.pk,
+            "game": game.slug,
             "step": 0,
             "due_on": TODAY + timedelta(1),
             "missed_on": TODAY,
