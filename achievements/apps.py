@@ -18,7 +18,6 @@ class AchievementsConfig(AppConfig):
         events.register(services.RewardLayer())
         content.register(*KINDS)
         export.register("rewards", selectors.export_data, app=self.label)
-        export.register("review", selectors.review_export, app=self.label)
         questions_answered.connect(receivers.on_questions_answered, dispatch_uid="achievements.questions_answered")
         profile_updated.connect(receivers.on_profile_updated, dispatch_uid="achievements.profile_updated")
         post_save.connect(receivers.on_user_saved, sender=User, dispatch_uid="achievements.user_saved")

@@ -156,6 +156,7 @@ def export_data(user: User) -> dict:
             DailyQuest.objects.filter(user=user).values("date", "template__slug", "progress", "completed_at")
         ),
         "redemptions": list(Redemption.objects.filter(user=user).values("item__slug", "code", "coins", "created_at")),
+        "review": review_export(user),
     }
 
 

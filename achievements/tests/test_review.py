@@ -254,7 +254,7 @@ def test_every_kind_of_question_can_be_reviewed(learner, clock):
 def test_the_export_carries_the_review_schedule_and_deleting_the_account_erases_it(learner, game, question, clock):
     miss(learner, game, question)
     data = export.export_user(learner)
-    assert data["review"] == [
+    assert data["rewards"]["review"] == [
         {
             "question": question.pk,
             "game": game.slug,
