@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import ConsentStatus, User
+from core import metrics
 from games.models import Choice
 
 from . import streaks
@@ -29,9 +30,18 @@ from .models import (
 DAILY_QUESTS_PER_DAY = 3
 
 
-def daily_templates_for(*, user_id: int, day: date) -> list[DailyQuestTemplate]:
-    """Three active templates, the same ones for a learner all day: a hash orders them."""
+def daily_templates_for(*, user_id: int, day: date, has_reviews: bool | None = None) -> list[DailyQuestTemplate]:
+    """Three active templates, the same ones for a learner all day: a hash orders them.
+
+    A review quest is offered only to a learner with something to review that day
+    (`has_reviews`, asked of the database when not given).
+    """
     templates = list(DailyQuestTemplate.objects.filter(active=True))
+    if any(t.metric == metrics.REVIEWS_DONE for t in templates):
+        if has_reviews is None:
+            has_reviews = _has_reviews_on(user_id=user_id, day=day)
+        if not has_reviews:
+            templates = [t for t in templates if t.metric != metrics.REVIEWS_DONE]
 
     def rank(template):
         return hashlib.sha256(f"{user_id}:{day.isoformat()}:{template.slug}".encode()).hexdigest()
@@ -39,18 +49,31 @@ def daily_templates_for(*, user_id: int, day: date) -> list[DailyQuestTemplate]:
     return sorted(templates, key=rank)[:DAILY_QUESTS_PER_DAY]
 
 
+def _has_reviews_on(*, user_id: int, day: date) -> bool:
+    # Due that day, or already reviewed that day (so answering the last due one keeps the quest).
+    return (
+        ReviewItem.objects.filter(user_id=user_id, retired_at__isnull=True)
+        .filter(Q(due_on__lte=day) | Q(reviewed_on=day))
+        .exists()
+    )
+
+
 def today_for(user: User) -> date:
     return streaks.local_date(timezone.now(), user.timezone)
 
 
-def todays_daily_quests(*, user: User) -> list[DailyQuest]:
+def todays_daily_quests(*, user: User, has_reviews: bool | None = None) -> list[DailyQuest]:
     """Today's three quests in the learner's time zone. A read writes nothing: before the
-    day's first activity creates them, they are unsaved (no id) with no progress."""
+    day's first activity creates them, they are unsaved (no id) with no progress.
+
+    `has_reviews`: whether questions are due for review today, when the caller knows.
+    """
     day = today_for(user)
     existing = list(DailyQuest.objects.filter(user=user, date=day).select_related("template").order_by("pk"))
     if existing:
         return existing
-    return [DailyQuest(user=user, date=day, template=t) for t in daily_templates_for(user_id=user.pk, day=day)]
+    chosen = daily_templates_for(user_id=user.pk, day=day, has_reviews=has_reviews)
+    return [DailyQuest(user=user, date=day, template=t) for t in chosen]
 
 
 @dataclass

@@ -292,3 +292,27 @@ def test_answering_a_review_takes_as_many_queries_however_many_are_due(learner, 
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 32  # the reward layer: ledger, streak, stats, daily quests, achievements
+
+
+# ---- the review daily quest -------------------------------------------------------------------
+
+
+def test_the_review_quest_is_offered_only_with_something_to_review(learner, game, question, clock):
+    DailyQuestTemplateFactory.create_batch(3, metric="games_completed")
+    review = DailyQuestTemplateFactory(slug="review-five", metric="reviews_done", target=5)
+    others = UserFactory.create_batch(12)
+
+    def offered(user) -> bool:
+        return review in selectors.daily_templates_for(user_id=user.pk, day=selectors.today_for(user))
+
+    assert not any(offered(user) for user in [learner, *others])
+    for user in others:
+        miss(user, game, question)
+    clock.tick(days=1)  # now due: the quest is one of the four candidates for each of them
+    assert any(offered(user) for user in others)
+    assert not offered(learner)
+    # The dashboard's hint and the database agree.
+    for user in others:
+        day = selectors.today_for(user)
+        hinted = selectors.daily_templates_for(user_id=user.pk, day=day, has_reviews=True)
+        assert selectors.daily_templates_for(user_id=user.pk, day=day) == hinted
