@@ -1,4 +1,4 @@
-"""Every write of the game layer: the ledger, progression, stats, achievements, daily quests, shop."""
+"""Every write of the game layer: the ledger, progression, stats, achievements, daily quests, shop, review."""
 
 import uuid
 from collections.abc import Iterable, Mapping
