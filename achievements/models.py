@@ -1,4 +1,4 @@
-"""Achievements own the game layer: the reward ledger, stats, achievements, daily quests, shop."""
+"""Achievements own the game layer: the reward ledger, stats, achievements, daily quests, shop, review."""
 
 import secrets
 
@@ -17,10 +17,11 @@ class Reason(models.TextChoices):
     STREAK = "streak", _("Streak")
     SHOP = "shop", _("Shop")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    REVIEW = "review", _("Review")
 
 
 # Reasons whose XP makes a day a learning day (rewards for rewards do not).
-ACTIVITY_REASONS = {Reason.GAME, Reason.QUEST, Reason.VIDEO, Reason.DAILY_QUEST}
+ACTIVITY_REASONS = {Reason.GAME, Reason.QUEST, Reason.VIDEO, Reason.DAILY_QUEST, Reason.REVIEW}
 
 
 class LedgerEntry(models.Model):
@@ -190,3 +191,33 @@ class Redemption(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class ReviewItem(models.Model):
+    """A question the learner missed, coming back on a spaced schedule (see `achievements.spacing`).
+
+    `step` indexes `spacing.INTERVALS`: the interval that led to `due_on`. Dates are the
+    learner's local dates. A retired item (right at the last step) stays, for the export and
+    so that missing the question again starts it over.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_items")
+    question = models.ForeignKey("games.Question", on_delete=models.CASCADE, related_name="+")
+    step = models.PositiveSmallIntegerField(default=0)
+    due_on = models.DateField()
+    missed_on = models.DateField(help_text=_("When the learner last got it wrong (a play or a review)."))
+    reviewed_on = models.DateField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="achievements_reviewitem_unique"),
+            models.CheckConstraint(condition=models.Q(step__lte=4), name="achievements_reviewitem_step"),
+        ]
+        indexes = [models.Index(fields=["user", "due_on"], name="achievements_review_due")]
+
+    def __str__(self):
+        return f"{self.user_id} q{self.question_id} step {self.step} due {self.due_on}"

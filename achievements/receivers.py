@@ -3,7 +3,12 @@
 Rewards for games, videos and chat arrive through `core.events` (`services.RewardLayer`).
 """
 
-from . import leaderboards
+from . import leaderboards, services
+
+
+def on_questions_answered(sender, *, event, **kwargs) -> None:
+    """A scored play's wrong answers go on the learner's review schedule (games.signals.QuestionsAnswered)."""
+    services.schedule_misses(user=event.user, questions=event.wrong)
 
 
 def on_profile_updated(sender, *, user, changed, **kwargs) -> None:

@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import ConsentStatus, User
+from core import metrics
+from games.models import Choice
 
 from . import streaks
 from .models import (
@@ -19,6 +21,7 @@ from .models import (
     DailyQuestTemplate,
     LedgerEntry,
     Redemption,
+    ReviewItem,
     ShopItem,
     UserAchievement,
     UserStat,
@@ -27,9 +30,18 @@ from .models import (
 DAILY_QUESTS_PER_DAY = 3
 
 
-def daily_templates_for(*, user_id: int, day: date) -> list[DailyQuestTemplate]:
-    """Three active templates, the same ones for a learner all day: a hash orders them."""
+def daily_templates_for(*, user_id: int, day: date, has_reviews: bool | None = None) -> list[DailyQuestTemplate]:
+    """Three active templates, the same ones for a learner all day: a hash orders them.
+
+    A review quest is offered only to a learner with something to review that day
+    (`has_reviews`, asked of the database when not given).
+    """
     templates = list(DailyQuestTemplate.objects.filter(active=True))
+    if any(t.metric == metrics.REVIEWS_DONE for t in templates):
+        if has_reviews is None:
+            has_reviews = _has_reviews_on(user_id=user_id, day=day)
+        if not has_reviews:
+            templates = [t for t in templates if t.metric != metrics.REVIEWS_DONE]
 
     def rank(template):
         return hashlib.sha256(f"{user_id}:{day.isoformat()}:{template.slug}".encode()).hexdigest()
@@ -37,18 +49,31 @@ def daily_templates_for(*, user_id: int, day: date) -> list[DailyQuestTemplate]:
     return sorted(templates, key=rank)[:DAILY_QUESTS_PER_DAY]
 
 
+def _has_reviews_on(*, user_id: int, day: date) -> bool:
+    # Due that day, or already reviewed that day (so answering the last due one keeps the quest).
+    return (
+        ReviewItem.objects.filter(user_id=user_id, retired_at__isnull=True)
+        .filter(Q(due_on__lte=day) | Q(reviewed_on=day))
+        .exists()
+    )
+
+
 def today_for(user: User) -> date:
     return streaks.local_date(timezone.now(), user.timezone)
 
 
-def todays_daily_quests(*, user: User) -> list[DailyQuest]:
+def todays_daily_quests(*, user: User, has_reviews: bool | None = None) -> list[DailyQuest]:
     """Today's three quests in the learner's time zone. A read writes nothing: before the
-    day's first activity creates them, they are unsaved (no id) with no progress."""
+    day's first activity creates them, they are unsaved (no id) with no progress.
+
+    `has_reviews`: whether questions are due for review today, when the caller knows.
+    """
     day = today_for(user)
     existing = list(DailyQuest.objects.filter(user=user, date=day).select_related("template").order_by("pk"))
     if existing:
         return existing
-    return [DailyQuest(user=user, date=day, template=t) for t in daily_templates_for(user_id=user.pk, day=day)]
+    chosen = daily_templates_for(user_id=user.pk, day=day, has_reviews=has_reviews)
+    return [DailyQuest(user=user, date=day, template=t) for t in chosen]
 
 
 @dataclass
@@ -154,6 +179,7 @@ def export_data(user: User) -> dict:
             DailyQuest.objects.filter(user=user).values("date", "template__slug", "progress", "completed_at")
         ),
         "redemptions": list(Redemption.objects.filter(user=user).values("item__slug", "code", "coins", "created_at")),
+        "review": review_export(user),
     }
 
 
@@ -171,3 +197,42 @@ LOW_STOCK = 5
 def low_stock_items(*, at_most: int = LOW_STOCK) -> QuerySet[ShopItem]:
     """Active shop items with a stock and at most `at_most` left, the emptiest first (for editors)."""
     return ShopItem.objects.filter(active=True, stock__isnull=False, stock__lte=at_most).order_by("stock", "name")
+
+
+# ---- review --------------------------------------------------------------------------------
+
+
+def due_reviews(*, user: User, today: date | None = None) -> QuerySet[ReviewItem]:
+    """The learner's questions due for review on their local `today`, oldest first, with each
+    question's game and choices: three queries however many (one more for a page count)."""
+    today = today or today_for(user)
+    choices = Prefetch("question__choices", queryset=Choice.objects.order_by("position", "id"))
+    return (
+        ReviewItem.objects.filter(
+            user=user, retired_at__isnull=True, due_on__lte=today, question__game__is_published=True
+        )
+        .select_related("question__game")
+        .prefetch_related(choices)
+        .order_by("due_on", "id")
+    )
+
+
+def due_review_count(*, user: User) -> int:
+    """How many questions wait for review today: one query."""
+    return (
+        ReviewItem.objects.filter(
+            user=user, retired_at__isnull=True, due_on__lte=today_for(user), question__game__is_published=True
+        )
+        .order_by()
+        .count()
+    )
+
+
+def review_export(user: User) -> list[dict]:
+    """The learner's review schedule, for their data export."""
+    fields = ("step", "due_on", "missed_on", "reviewed_on", "reviews", "retired_at")
+    rows = ReviewItem.objects.filter(user=user).order_by("due_on", "id")
+    return [
+        {"question": question, "game": game, **dict(zip(fields, values, strict=True))}
+        for question, game, *values in rows.values_list("question_id", "question__game__slug", *fields)
+    ]

@@ -1,8 +1,10 @@
-"""Every write of the game layer: the ledger, progression, stats, achievements, daily quests, shop."""
+"""Every write of the game layer: the ledger, progression, stats, achievements, daily quests, shop, review."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,8 +16,9 @@ from core import metrics
 from core.errors import Conflict, DomainError, NotFound
 from core.events import Event
 from core.rewards import Rewards
+from games import scoring
 
-from . import leaderboards, levels, selectors, streaks
+from . import leaderboards, levels, selectors, spacing, streaks
 from .models import (
     ACTIVITY_REASONS,
     Achievement,
@@ -23,6 +26,7 @@ from .models import (
     LedgerEntry,
     Reason,
     Redemption,
+    ReviewItem,
     ShopItem,
     UserAchievement,
     UserStat,
@@ -403,3 +407,99 @@ def redeem_item(*, user: User, item: ShopItem) -> Redemption:
         User.objects.filter(pk=user.pk).update(streak_freezes=F("streak_freezes") + 1)
         user.refresh_from_db(fields=["streak_freezes"])
     return redemption
+
+
+# ---- review: missed questions coming back ------------------------------------------------
+
+REVIEW_XP = 2  # a right review
+REVIEW_XP_DAILY_LIMIT = 10  # rewarded reviews per local day; more still count, without XP
+
+
+class NotDueForReview(Conflict):
+    default_message = gettext_lazy("This question is not waiting for review today.")
+
+
+@dataclass
+class ReviewOutcome:
+    item: ReviewItem
+    result: scoring.QuestionResult  # right or wrong, the explanation, the right answer
+    next_due: date | None  # None: answered right at the last step, it does not come back
+    rewards: Rewards
+
+
+def schedule_misses(*, user: User, questions: Iterable[int]) -> None:
+    """Put missed questions on the learner's review schedule, due tomorrow (back to the start if there).
+
+    Runs in the caller's transaction (a play), before the user row is locked for its rewards.
+    """
+    ids = sorted(set(questions))
+    if not ids:
+        return
+    today = selectors.today_for(user)
+    slot = spacing.missed(today)
+    assert slot.due_on is not None
+    # Insert what is new (a racing twin's row is left alone), then start every one of them over.
+    ReviewItem.objects.bulk_create(
+        [ReviewItem(user=user, question_id=q, step=slot.step, due_on=slot.due_on, missed_on=today) for q in ids],
+        ignore_conflicts=True,
+    )
+    ReviewItem.objects.filter(user=user, question_id__in=ids).update(
+        step=slot.step, due_on=slot.due_on, missed_on=today, retired_at=None
+    )
+
+
+def _local_day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=ZoneInfo(tz))
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz))
+
+
+def rewarded_reviews_on(*, user: User, day: date) -> int:
+    start, end = _local_day_bounds(day, user.timezone)
+    return LedgerEntry.objects.filter(
+        user=user, reason=Reason.REVIEW, created_at__gte=start, created_at__lt=end, xp__gt=0
+    ).count()
+
+
+@transaction.atomic
+def answer_review(*, user: User, answer: scoring.Answer) -> ReviewOutcome:
+    """Score one due review, move the question on its schedule, and reward a right answer.
+
+    Locks the review row, then the learner (the order a play takes too): two answers of one
+    due item at once are one review and one 409. A right review earns REVIEW_XP, at most
+    REVIEW_XP_DAILY_LIMIT times a local day, keyed per item and due step so it grants once.
+    """
+    today = selectors.today_for(user)
+    item = (
+        selectors.due_reviews(user=user, today=today)
+        .select_for_update(of=("self",))
+        .filter(question_id=answer.question)
+        .first()
+    )
+    if item is None:
+        raise NotDueForReview()
+    result = scoring.score([item.question], [answer]).results[0]  # InvalidAnswers -> 400, nothing stored
+    slot = spacing.reviewed(item.step, correct=result.correct, today=today)
+    key = f"{user.pk}:review:{item.pk}:{item.step}:{item.due_on.isoformat()}"
+    # The row is locked: its own values can be moved here (and the question stays loaded).
+    item.step = slot.step
+    item.due_on = slot.due_on or item.due_on
+    item.missed_on = item.missed_on if result.correct else today
+    item.reviewed_on = today
+    item.reviews += 1
+    item.retired_at = None if slot.due_on else timezone.now()
+    item.save(update_fields=["step", "due_on", "missed_on", "reviewed_on", "reviews", "retired_at"])
+    xp = 0
+    if result.correct:
+        lock_user(user)  # the daily count and the grant move together
+        if rewarded_reviews_on(user=user, day=today) < REVIEW_XP_DAILY_LIMIT:
+            xp = REVIEW_XP
+    event = Event(
+        user=user,
+        source=item.question,
+        key=key,
+        reason=Reason.REVIEW,
+        xp=xp,
+        increments={metrics.REVIEWS_DONE: 1},
+    )
+    rewards = record_activity(event=event)
+    return ReviewOutcome(item=item, result=result, next_due=slot.due_on, rewards=rewards)

@@ -1,4 +1,4 @@
-"""Learner pages of the game layer: badges, leaderboards, the shop, profiles."""
+"""Learner pages of the game layer: badges, leaderboards, the shop, profiles, review."""
 
 from datetime import datetime
 
@@ -8,12 +8,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.handlers import status_for
+from games.scoring import InvalidAnswers
 
 from . import charts, leaderboards, selectors, services
+from .forms import ReviewForm
 from .models import Achievement
 
 SEEN_BADGES = "badges_seen_at"  # session: when the learner last saw their badges
@@ -132,3 +135,52 @@ def public_profile_page(request, username: str):
     if person is None:
         raise Http404(_("No such learner."))
     return render(request, "achievements/public_profile.html", {"person": person})
+
+
+def _review_question(request, *, item=None, form: ReviewForm | None = None, notice: str = "", status: int = 200):
+    """A due question as a form (the first one unless given), or the empty state, with how many are left."""
+    due = selectors.due_reviews(user=request.user)
+    if item is None:
+        item = due.first()
+        form = ReviewForm(question=item.question) if item is not None else None
+    context = {"item": item, "form": form, "left": due.count() if item else 0, "notice": notice}
+    return render(request, "achievements/review.html", context, status=status)
+
+
+NO_LONGER_DUE = gettext_lazy("That question is not waiting for review any more. Here is the next one.")
+
+
+@login_required
+def review_page(request):
+    """One due question at a time; a plain form, so it works without JavaScript."""
+    if request.method != "POST":
+        return _review_question(request)
+    question_id = request.POST.get("question", "")
+    item = None
+    if question_id.isdigit():
+        item = selectors.due_reviews(user=request.user).filter(question_id=int(question_id)).first()
+    if item is None:  # answered already (a second tab, a resent form), or never due
+        return _review_question(request, notice=str(NO_LONGER_DUE), status=409)
+    form = ReviewForm(request.POST, question=item.question)
+    if not form.is_valid():
+        return _review_question(request, item=item, form=form, status=400)
+    answer = form.answer()
+    try:
+        outcome = services.answer_review(user=request.user, answer=answer)
+    except InvalidAnswers:
+        form.add_error("answer", _("Pick one of the answers shown."))
+        return _review_question(request, item=item, form=form, status=400)
+    except services.NotDueForReview:  # a twin request answered it a moment ago
+        return _review_question(request, notice=str(NO_LONGER_DUE), status=409)
+    context = {
+        "question": outcome.item.question,
+        "result": outcome.result,
+        "chosen": set(answer.choices or ()),
+        "given_value": answer.value,
+        "next_due": outcome.next_due,
+        "rewards": outcome.rewards.as_dict(),
+        "capped": outcome.result.correct and not outcome.rewards.xp,
+        "xp_limit": services.REVIEW_XP_DAILY_LIMIT,
+        "left": selectors.due_review_count(user=request.user),
+    }
+    return render(request, "achievements/review_result.html", context)

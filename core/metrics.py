@@ -8,8 +8,19 @@ XP_TOTAL = "xp_total"
 LEVEL = "level"
 STREAK_DAYS = "streak_days"
 COINS_EARNED = "coins_earned"
+REVIEWS_DONE = "reviews_done"  # missed questions answered again in review (right or wrong)
 
-PLAIN = {GAMES_COMPLETED, QUESTS_COMPLETED, VIDEOS_WATCHED, CHAT_QUESTIONS, XP_TOTAL, LEVEL, STREAK_DAYS, COINS_EARNED}
+PLAIN = {
+    GAMES_COMPLETED,
+    QUESTS_COMPLETED,
+    VIDEOS_WATCHED,
+    CHAT_QUESTIONS,
+    XP_TOTAL,
+    LEVEL,
+    STREAK_DAYS,
+    COINS_EARNED,
+    REVIEWS_DONE,
+}
 PREFIXED = ("games_completed:", "game:")
 
 

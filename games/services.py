@@ -17,7 +17,7 @@ from core.rewards import Rewards
 
 from . import scoring, selectors, validation
 from .models import Attempt, Choice, Game, Question, QuestStep, UserGame
-from .signals import GameCompleted
+from .signals import GameCompleted, QuestionsAnswered, questions_answered
 
 
 class GameLocked(Forbidden):
@@ -94,6 +94,7 @@ def submit_attempt(*, user: User, game: Game, answers: list[scoring.Answer]) -> 
         finished_at=now,
     )
     _count_answers(result, answered={a.question for a in answers})
+    _announce_answers(user=user, game=game, score=result, answered={a.question for a in answers})
     outcome = _record_result(user=user, game=game, progress=progress, attempt=attempt)
     outcome.score = result
     return outcome
@@ -116,6 +117,22 @@ def _count_answers(score: scoring.Score, *, answered: set[int]) -> None:
             correct_count=F("correct_count") + Case(When(pk__in=right, then=Value(1)), default=Value(0)),
         )
     )
+
+
+def _announce_answers(*, user: User, game: Game, score: scoring.Score, answered: set[int]) -> None:
+    """Tell listeners which questions of a scored play were answered, right or wrong (pass or fail).
+
+    Unanswered questions are left out. Called inside the play's transaction, before the
+    learner's row is locked for rewards (locks: the play's rows, then the review rows, then the user).
+    """
+    results = [r for r in score.results if r.question in answered]
+    event = QuestionsAnswered(
+        user=user,
+        game=game,
+        right=frozenset(r.question for r in results if r.correct),
+        wrong=frozenset(r.question for r in results if not r.correct),
+    )
+    questions_answered.send(sender=Game, event=event)
 
 
 def preview_attempt(*, game: Game, answers: list[scoring.Answer]) -> scoring.Score:

@@ -1,6 +1,8 @@
-"""The events the games app sends: a passed play, delivered to the reward layer."""
+"""The events the games app sends: a passed play, and the questions of every scored play."""
 
 from dataclasses import dataclass
+
+from django.dispatch import Signal
 
 from core import metrics
 from core.events import Event
@@ -33,3 +35,22 @@ class GameCompleted(Event):
             game=game,
             attempt=attempt,
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionsAnswered:
+    """The questions a learner answered in one scored play (passed or not), each right or wrong.
+
+    Sent with `questions_answered` from `services._announce_answers`; the reward layer
+    schedules the missed ones for review. It earns nothing by itself.
+    """
+
+    user: object  # accounts.User
+    game: Game
+    right: frozenset[int]  # question ids answered right
+    wrong: frozenset[int]  # question ids answered wrong
+
+
+# Sent as `questions_answered.send(sender=Game, event=QuestionsAnswered(...))`, inside the
+# play's transaction; receivers are connected in their AppConfig.ready().
+questions_answered = Signal()

@@ -44,6 +44,8 @@ DESIGN_ROUTES = [
     ("get", "chat/conversations"),
     ("get delete", "chat/conversations/{id}"),
     ("get", "health/"),
+    ("get", "review/"),
+    ("post", "review/answers"),
 ]
 FOUNDATION = {
     "auth/signup",

@@ -1,7 +1,11 @@
 from rest_framework import serializers
 
+from core.rewards import RewardsSerializer
+from games.api.serializers import AnswerInput, ChoiceSerializer
+from games.scoring import Answer
+
 from .. import streaks
-from ..models import Achievement, DailyQuest, LedgerEntry, Redemption, ShopItem, UserAchievement
+from ..models import Achievement, DailyQuest, LedgerEntry, Redemption, ReviewItem, ShopItem, UserAchievement
 
 
 class LeaderboardRow(serializers.Serializer):
@@ -159,3 +163,45 @@ class RedeemOutput(serializers.Serializer):
     code = serializers.CharField()
     item = ShopItemSerializer()
     coins = serializers.IntegerField(help_text="The learner's coin balance after the redemption.")
+
+
+class ReviewGameSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class ReviewItemSerializer(serializers.ModelSerializer):
+    """A question due for review, as a learner answers it: never which choice is correct."""
+
+    question = serializers.IntegerField(source="question_id", help_text="The id to answer with.")
+    game = ReviewGameSerializer(source="question.game")
+    prompt = serializers.CharField(source="question.prompt")
+    kind = serializers.ChoiceField(source="question.kind", choices=["single", "multiple", "number"])
+    choices = ChoiceSerializer(source="question.choices", many=True)
+    step = serializers.IntegerField(min_value=0, max_value=4, help_text="0 to 4: due 1, 3, 7, 14 or 30 days after.")
+
+    class Meta:
+        model = ReviewItem
+        fields = ["question", "game", "prompt", "kind", "choices", "due_on", "step"]
+
+
+class ReviewAnswerInput(AnswerInput):
+    """`{question, choices: [ids]}` or `{question, value}`: one answer, as in a play."""
+
+    def to_answer(self) -> Answer:
+        data = self.validated_data
+        return Answer(
+            question=data["question"],
+            choices=tuple(data["choices"]) if "choices" in data else None,
+            value=data.get("value"),
+        )
+
+
+class ReviewAnswerOutput(serializers.Serializer):
+    correct = serializers.BooleanField()
+    explanation = serializers.CharField(allow_blank=True)
+    correct_choices = serializers.ListField(child=serializers.IntegerField())
+    answer_value = serializers.FloatField(allow_null=True)
+    next_due = serializers.DateField(allow_null=True, help_text="Null: answered right at the last step, retired.")
+    rewards = RewardsSerializer()

@@ -12,5 +12,7 @@ urlpatterns = [
     path("quests/daily", views.daily_quests, name="quests-daily"),
     path("shop/items", views.ShopItemsView.as_view(), name="shop-items"),
     path("shop/items/<int:pk>/redeem", views.redeem, name="shop-redeem"),
+    path("review/", views.ReviewView.as_view(), name="review-list"),
+    path("review/answers", views.review_answer, name="review-answers"),
     path("shop/redemptions", views.RedemptionsView.as_view(), name="shop-redemptions"),
 ]

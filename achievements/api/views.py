@@ -130,3 +130,44 @@ class RedemptionsView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.redemptions_for(user=_learner(self.request))
+
+
+NOT_DUE = error(
+    "The question is not waiting for review today (never missed, already reviewed, or retired); "
+    "or the `Idempotency-Key` was used for another request"
+)
+
+
+@extend_schema(responses={200: s.ReviewItemSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE})
+class ReviewView(generics.ListAPIView):
+    """The questions due for review today (missed before; back after 1, 3, 7, 14 and 30 days)."""
+
+    serializer_class = s.ReviewItemSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.due_reviews(user=_learner(self.request))
+
+
+@extend_schema(
+    request=s.ReviewAnswerInput,
+    responses={200: s.ReviewAnswerOutput, 400: BAD_INPUT, 401: SIGNED_OUT, 409: NOT_DUE},
+    tags=["review"],
+    parameters=[KEY_PARAMETER],
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+@idempotent
+def review_answer(request):
+    data = s.ReviewAnswerInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    outcome = services.answer_review(user=request.user, answer=data.to_answer())
+    body = {
+        "correct": outcome.result.correct,
+        "explanation": outcome.result.explanation,
+        "correct_choices": list(outcome.result.correct_choices),
+        "answer_value": outcome.result.answer_value,
+        "next_due": outcome.next_due,
+        "rewards": outcome.rewards.as_dict(),
+    }
+    return Response(s.ReviewAnswerOutput(body).data)
