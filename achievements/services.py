@@ -427,15 +427,16 @@ class ReviewOutcome:
     rewards: Rewards
 
 
-def schedule_misses(*, user: User, questions: Iterable[int]) -> None:
-    """Put missed questions on the learner's review schedule, due tomorrow (back to the start if there).
+def schedule_misses(*, user: User, questions: Iterable[int], missed_on: date | None = None) -> None:
+    """Put missed questions on the learner's review schedule, due the day after the miss (back to
+    the start if there). `missed_on` defaults to the learner's today (seed_demo dates a miss earlier).
 
     Runs in the caller's transaction (a play), before the user row is locked for its rewards.
     """
     ids = sorted(set(questions))
     if not ids:
         return
-    today = selectors.today_for(user)
+    today = missed_on or selectors.today_for(user)
     slot = spacing.missed(today)
     assert slot.due_on is not None
     # Insert what is new (a racing twin's row is left alone), then start every one of them over.

@@ -32,7 +32,6 @@ QUESTS = Destination("quests", _("Quests"), "/quests/", "map")
 GAMES = Destination("games", _("Games"), "/games/", "gamepad")
 VIDEOS = Destination("videos", _("Videos"), "/videos/", "play")
 FINBOT = Destination("finbot", "FinBot", "/chat/", "bot")
-# The review page comes from another branch: linked by its path, so this one needs no route of it.
 REVIEW = Destination("review", pgettext_lazy("navigation", "Review"), "/review/", "review")
 LEADERBOARD = Destination("leaderboard", _("Leaderboard"), "/leaderboard/", "trophy")
 BADGES = Destination("badges", _("Badges"), "/achievements/", "medal")

@@ -92,6 +92,9 @@ def build() -> dict:
     storyline = _storyline()
     passed = games.submit_attempt(user=ana, game=storyline[0], answers=correct_answers(storyline[0]))
     games.submit_attempt(user=friends[0], game=storyline[0], answers=wrong_answers(storyline[0]))
+    # A question missed yesterday: due for review today.
+    yesterday = reward_selectors.today_for(ana) - timedelta(days=1)
+    rewards.schedule_misses(user=ana, questions=[storyline[0].questions.first().pk], missed_on=yesterday)
     minigame = make_game(single=3, slug="needs-or-wants-quiz", title="Needs or wants quiz", icon="🛒")
     web_minigame = ClientGameFactory(slug="needs-or-wants", title="Needs or wants", icon="🧺", difficulty=2)
 

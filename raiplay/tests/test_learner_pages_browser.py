@@ -33,6 +33,7 @@ PAGES = [
     Page("/", None, "home"),
     Page("/", "learner", "home"),
     Page("/quests/", "learner", "quests"),
+    Page("/review/", "learner", "review"),
     Page("/games/", "learner", "games"),
     Page("/games/{quest_next}/", "learner", "games"),
     Page("/games/{quest_done}/results/{attempt}/", "learner", "games"),

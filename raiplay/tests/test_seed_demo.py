@@ -8,7 +8,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from accounts.models import User
-from achievements.models import LedgerEntry, UserAchievement
+from achievements import selectors as review_selectors
+from achievements.models import LedgerEntry, ReviewItem, UserAchievement
 from games import selectors
 from videos.models import SavedVideo
 
@@ -34,6 +35,7 @@ def snapshot() -> dict:
         "learner": (learner.xp, learner.coins, learner.level, learner.streak_count),
         "badges": UserAchievement.objects.filter(user=learner).count(),
         "saved": SavedVideo.objects.filter(user=learner).count(),
+        "reviews": list(ReviewItem.objects.filter(user=learner).values_list("question", "due_on", "step")),
     }
 
 
@@ -64,6 +66,8 @@ def test_the_demo_learner_has_started_through_the_services(settings):
     badges = set(UserAchievement.objects.filter(user=learner).values_list("achievement__slug", flat=True))
     assert {"first-steps", "quest-starter", "on-a-roll"} <= badges
     assert SavedVideo.objects.filter(user=learner).count() == 1
+    due = list(review_selectors.due_reviews(user=learner, today=review_selectors.today_for(learner)))
+    assert len(due) == 1 and due[0].question.game == storyline[1].game
     ledger = LedgerEntry.objects.filter(user=learner)
     assert learner.xp == sum(e.xp for e in ledger) > 0
     assert learner.coins == sum(e.coins for e in ledger) > 0

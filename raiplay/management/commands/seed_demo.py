@@ -1,5 +1,6 @@
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -11,11 +12,14 @@ from django.db import transaction
 from accounts import services as accounts
 from accounts.models import User
 from accounts.selectors import TEACHERS
+from achievements import selectors as review_selectors
 from achievements import services as rewards
+from achievements.models import ReviewItem
 from classrooms import services as classes
 from classrooms.models import Classroom
 from games import scoring, selectors
 from games import services as games
+from games.models import QuestStep
 from videos import services as videos
 from videos.models import Video
 
@@ -103,10 +107,9 @@ class Command(BaseCommand):
     def _learner_progress(self, learner: User) -> None:
         """The demo learner's start, step by step, each through the service that owns it.
 
-        Every step is idempotent (a second run earns nothing), and one more is one more line
-        here: the review branch adds `self._seed_review` (a missed question due for review).
+        Every step is idempotent (a second run earns nothing), and one more is one more line here.
         """
-        steps = (self._learner_quests, self._learner_streak, self._save_a_video)
+        steps = (self._learner_quests, self._learner_streak, self._save_a_video, self._seed_review)
         for step in steps:
             step(learner)
 
@@ -125,6 +128,16 @@ class Command(BaseCommand):
             game = selectors.playable_game(lookup={"pk": step.game.pk})
             games.submit_attempt(user=user, game=game, answers=scoring.perfect_answers(list(game.questions.all())))
 
+    def _seed_review(self, learner: User) -> None:
+        """A question of the second quest missed yesterday, so one review is due today."""
+        if ReviewItem.objects.filter(user=learner).exists():
+            return
+        step = QuestStep.objects.filter(position=LEARNER_QUESTS).select_related("game").first()
+        question = step.game.questions.first() if step else None
+        if question is not None:
+            yesterday = review_selectors.today_for(learner) - timedelta(days=1)
+            rewards.schedule_misses(user=learner, questions=[question.pk], missed_on=yesterday)
+
     def _save_a_video(self, learner: User) -> None:
         video = Video.objects.filter(is_published=True).order_by("title").first()
         if video is not None:
@@ -132,10 +145,7 @@ class Command(BaseCommand):
 
     def _demo_class(self) -> None:
         """The teacher's class of the demo classmates, with a quest and a video assigned."""
-        from datetime import timedelta
-
         from games.models import Game
-        from videos.models import Video
 
         teacher = User.objects.get(username="teacher")
         teacher.groups.add(Group.objects.get_or_create(name=TEACHERS)[0])
