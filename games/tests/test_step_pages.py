@@ -413,6 +413,8 @@ def test_axe_finds_nothing_serious_while_playing_step_by_step(browser, live_serv
     assert serious() == []  # the first question
     page.get_by_label("Save part of it and compare prices").check()
     page.get_by_role("button", name="Check").click()
-    page.locator("[data-feedback]").wait_for(state="visible")
+    feedback = page.locator("[data-feedback]")
+    feedback.wait_for(state="visible")
+    feedback.evaluate("e => Promise.all(e.getAnimations().map(a => a.finished))")  # faded in: full contrast
     assert serious() == []  # its feedback, the answer marked
     context.close()
