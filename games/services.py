@@ -94,20 +94,27 @@ def submit_attempt(*, user: User, game: Game, answers: list[scoring.Answer]) -> 
     progress = _lock_progress(user, game)
     # A new play, saved only once its answers are scored: malformed answers store nothing.
     attempt = Attempt(user=user, game=game)
-    return _finish_play(user=user, game=game, progress=progress, attempt=attempt, answers=answers)
+    questions = selectors.questions_of(game)
+    return _finish_play(user=user, game=game, progress=progress, attempt=attempt, questions=questions, answers=answers)
 
 
 def _finish_play(
-    *, user: User, game: Game, progress: UserGame, attempt: Attempt, answers: list[scoring.Answer]
+    *,
+    user: User,
+    game: Game,
+    progress: UserGame,
+    attempt: Attempt,
+    questions: list[Question],
+    answers: list[scoring.Answer],
 ) -> AttemptResult:
     """The one ending of every server-scored play (a whole form, or step by step):
     score these answers, store them on the attempt, count them, record the result.
 
     Call inside the caller's transaction with the learner's row for the game locked
-    (`_lock_progress`) and, for a stored attempt, its row too. Raises InvalidAnswers
-    (nothing stored) when an answer does not fit the game.
+    (`_lock_progress`) and, for a stored attempt, its row too; `questions` are the game's
+    (`selectors.questions_of`). Raises InvalidAnswers (nothing stored) when an answer does
+    not fit the game.
     """
-    questions = selectors.questions_of(game)
     result = scoring.score(questions, answers)  # raises InvalidAnswers -> 400, nothing stored
     attempt.answers = [answer_json(a) for a in answers]
     attempt.score = result.percent
@@ -208,8 +215,21 @@ def finish_attempt(*, user: User, game: Game, attempt_id: int) -> AttemptResult:
     ensure_unlocked(user=user, game=game)
     progress = _lock_progress(user, game)  # the same lock order as every play: progress, then attempt
     attempt = _lock_open_attempt(user=user, game=game, attempt_id=attempt_id)
-    answers = [answer_from_json(stored) for stored in attempt.answers]
-    return _finish_play(user=user, game=game, progress=progress, attempt=attempt, answers=answers)
+    questions = selectors.questions_of(game)
+    # An editor may have removed a question or a choice since it was answered: that answer
+    # no longer counts (like an unanswered question) rather than leaving the play unfinishable.
+    answers = [
+        answer for answer in (answer_from_json(stored) for stored in attempt.answers) if _still_fits(questions, answer)
+    ]
+    return _finish_play(user=user, game=game, progress=progress, attempt=attempt, questions=questions, answers=answers)
+
+
+def _still_fits(questions: list[Question], answer: scoring.Answer) -> bool:
+    try:
+        scoring.check_answers(questions, [answer])
+    except scoring.InvalidAnswers:
+        return False
+    return True
 
 
 @transaction.atomic

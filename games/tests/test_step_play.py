@@ -277,3 +277,12 @@ def test_wrong_answers_helper_scores_zero(learner, quest):
     # The factories' wrong answers are wrong step by step too (the tests above rely on it).
     attempt = play(learner, quest, wrong_answers(quest))
     assert finish_attempt(user=learner, game=quest, attempt_id=attempt.pk).attempt.score == 0
+
+
+def test_an_answer_to_a_question_removed_since_still_lets_the_play_finish(learner, quest):
+    first, second, *_ = questions_of(quest)
+    attempt = play(learner, quest, [correct_answer(first), correct_answer(second)])
+    second.delete()  # an editor's change while the learner played
+    result = finish_attempt(user=learner, game=quest, attempt_id=attempt.pk)
+    assert (result.attempt.score, result.score.total) == (33, 3)
+    assert result.attempt.answers == [{"question": first.pk, "choices": list(correct_answer(first).choices)}]
