@@ -94,7 +94,7 @@ def _flash_rewards(request, result: services.AttemptResult) -> None:
 @login_required
 @require_POST
 def finish(request, slug):
-    """The end of a step-by-step play (games.js): score the answers it recorded, then the results page."""
+    """The end of a step-by-step play (js/play.js): score the answers it recorded, then the results page."""
     game = _playable(slug)
     try:
         attempt_id = int(request.POST.get("attempt", ""))

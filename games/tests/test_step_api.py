@@ -170,6 +170,8 @@ def test_an_attempt_of_another_game_or_a_missing_one_is_404(auth_api, quest):
     assert answer(auth_api, quest, attempt_id, correct_answer(question)).status_code == 404
     assert answer(auth_api, quest, 987654, correct_answer(question)).status_code == 404
     assert auth_api.post(finish_url(quest, 987654)).status_code == 404
+    assert auth_api.post(finish_url(quest, "9" * 30)).status_code == 404  # past any id column: still a 404
+    assert answer(auth_api, quest, "9" * 30, correct_answer(question)).status_code == 404
     assert auth_api.post(f"/api/v1/games/987654/attempts/{attempt_id}/finish").status_code == 404
 
 

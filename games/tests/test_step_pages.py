@@ -148,7 +148,7 @@ def test_finishing_twice_shows_the_results_again_and_rewards_once(client, learne
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("attempt", ["", "abc", "987654", "theirs"])
+@pytest.mark.parametrize("attempt", ["", "abc", "987654", "9" * 30, "theirs"])
 def test_finishing_a_play_that_is_not_the_learners_is_404(client, learner, quest, attempt):
     theirs = start_attempt(user=UserFactory(), game=quest)
     client.force_login(learner)
