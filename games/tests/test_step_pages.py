@@ -106,6 +106,13 @@ def test_the_staff_preview_stays_a_one_form_play_that_earns_nothing(client, ques
     assert "data-step-by-step" not in html
     assert "js/play.js" not in html
     assert "Check my answers" in html
+    perfect = {}
+    for question in quest.questions.prefetch_related("choices"):
+        right = [str(c.pk) for c in question.choices.all() if c.is_correct] or [str(question.answer_value)]
+        perfect[f"q{question.pk}"] = right
+    results = client.post("/games/budget-quest/preview/", perfect).content.decode()
+    assert "100%" in results and "+100 XP" not in results
+    assert not Attempt.objects.exists() and not LedgerEntry.objects.exists()
 
 
 # ---- finishing on the page ------------------------------------------------------------
