@@ -99,19 +99,21 @@ def is_correct(question: Question, answer: Answer | None) -> bool:
     return chosen == correct and bool(chosen)
 
 
+def result_of(question: Question, answer: Answer | None) -> QuestionResult:
+    """One question's feedback: right or wrong, its explanation and its right answer."""
+    return QuestionResult(
+        question=question.pk,
+        correct=is_correct(question, answer),
+        explanation=question.explanation,
+        correct_choices=tuple(c.pk for c in question.choices.all() if c.is_correct),
+        answer_value=question.answer_value,
+    )
+
+
 def score(questions: list[Question], answers: list[Answer]) -> Score:
     """Score a play; unanswered questions count as wrong. Raises InvalidAnswers on malformed input."""
     given = check_answers(questions, answers)
-    results = [
-        QuestionResult(
-            question=q.pk,
-            correct=is_correct(q, given.get(q.pk)),
-            explanation=q.explanation,
-            correct_choices=tuple(c.pk for c in q.choices.all() if c.is_correct),
-            answer_value=q.answer_value,
-        )
-        for q in questions
-    ]
+    results = [result_of(q, given.get(q.pk)) for q in questions]
     correct = sum(r.correct for r in results)
     percent = round(100 * correct / len(results)) if results else 0
     return Score(percent=percent, correct=correct, total=len(results), results=results)

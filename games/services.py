@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core import events
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, NotFound
 from core.rewards import Rewards
 
 from . import scoring, selectors, validation
@@ -34,6 +34,16 @@ class AttemptNotFound(NotFound):
 
 class AttemptFinished(DomainError):
     default_message = gettext_lazy("This attempt is already completed.")
+
+
+class PlayFinished(Conflict):
+    """A step-by-step play that is over takes no more answers and is not finished twice."""
+
+    default_message = gettext_lazy("This play is already finished: start a new one to play again.")
+
+
+class AlreadyAnswered(Conflict):
+    default_message = gettext_lazy("You already answered this question in this play.")
 
 
 @dataclass
@@ -82,19 +92,38 @@ def submit_attempt(*, user: User, game: Game, answers: list[scoring.Answer]) -> 
         raise WrongScoring(gettext_lazy("This mini-game is scored by the app: use start and complete."))
     ensure_unlocked(user=user, game=game)
     progress = _lock_progress(user, game)
+    # A new play, saved only once its answers are scored: malformed answers store nothing.
+    attempt = Attempt(user=user, game=game)
     questions = selectors.questions_of(game)
+    return _finish_play(user=user, game=game, progress=progress, attempt=attempt, questions=questions, answers=answers)
+
+
+def _finish_play(
+    *,
+    user: User,
+    game: Game,
+    progress: UserGame,
+    attempt: Attempt,
+    questions: list[Question],
+    answers: list[scoring.Answer],
+) -> AttemptResult:
+    """The one ending of every server-scored play (a whole form, or step by step):
+    score these answers, store them on the attempt, count them, record the result.
+
+    Call inside the caller's transaction with the learner's row for the game locked
+    (`_lock_progress`) and, for a stored attempt, its row too; `questions` are the game's
+    (`selectors.questions_of`). Raises InvalidAnswers (nothing stored) when an answer does
+    not fit the game.
+    """
     result = scoring.score(questions, answers)  # raises InvalidAnswers -> 400, nothing stored
-    now = timezone.now()
-    attempt = Attempt.objects.create(
-        user=user,
-        game=game,
-        answers=[answer_json(a) for a in answers],
-        score=result.percent,
-        passed=result.percent >= game.pass_score,
-        finished_at=now,
-    )
-    _count_answers(result, answered={a.question for a in answers})
-    _announce_answers(user=user, game=game, score=result, answered={a.question for a in answers})
+    attempt.answers = [answer_json(a) for a in answers]
+    attempt.score = result.percent
+    attempt.passed = result.percent >= game.pass_score
+    attempt.finished_at = timezone.now()
+    attempt.save()  # an INSERT for a new play, an UPDATE for a started one
+    answered = {a.question for a in answers}
+    _count_answers(result, answered=answered)
+    _announce_answers(user=user, game=game, score=result, answered=answered)
     outcome = _record_result(user=user, game=game, progress=progress, attempt=attempt)
     outcome.score = result
     return outcome
@@ -147,13 +176,78 @@ def answer_json(answer: scoring.Answer) -> dict:
     return {"question": answer.question, "choices": list(answer.choices or ())}
 
 
+def answer_from_json(stored: dict) -> scoring.Answer:
+    """An answer as `answer_json` stored it on an attempt."""
+    if "value" in stored:
+        return scoring.Answer(question=stored["question"], value=stored["value"])
+    return scoring.Answer(question=stored["question"], choices=tuple(stored.get("choices") or ()))
+
+
 @transaction.atomic
 def start_attempt(*, user: User, game: Game) -> Attempt:
-    """Open a play of a client-scored mini-game; its clock starts now."""
-    if game.scoring != Game.Scoring.CLIENT:
-        raise WrongScoring(gettext_lazy("This game is scored on the server: post its answers to attempts."))
+    """Open a play: a client-scored mini-game's clock starts now; a server-scored game is
+    then answered one question at a time (`answer_question`) and closed by `finish_attempt`."""
     ensure_unlocked(user=user, game=game)
     return Attempt.objects.create(user=user, game=game)
+
+
+def _lock_open_attempt(*, user: User, game: Game, attempt_id: int) -> Attempt:
+    """The learner's unfinished play of this game, its row locked. Call inside a transaction.
+
+    Another learner's attempt, or one of another game, is not found: ids are not secrets.
+    """
+    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user, game=game).first()
+    if attempt is None:
+        raise AttemptNotFound()
+    if attempt.finished_at is not None:
+        raise PlayFinished()
+    return attempt
+
+
+@transaction.atomic
+def answer_question(*, user: User, game: Game, attempt_id: int, answer: scoring.Answer) -> scoring.QuestionResult:
+    """Record one answer of a step-by-step play and say at once whether it was right.
+
+    The attempt's row is locked: two answers to one question racing (a double tap) record
+    one, and the other is refused (AlreadyAnswered), as is an answer after the finish.
+    """
+    if game.scoring != Game.Scoring.SERVER:
+        raise WrongScoring(gettext_lazy("This mini-game is scored by the app: use start and complete."))
+    attempt = _lock_open_attempt(user=user, game=game, attempt_id=attempt_id)
+    questions = selectors.questions_of(game)
+    scoring.check_answers(questions, [answer])  # raises InvalidAnswers -> 400, nothing stored
+    if any(stored["question"] == answer.question for stored in attempt.answers):
+        raise AlreadyAnswered()
+    question = next(q for q in questions if q.pk == answer.question)
+    attempt.answers = [*attempt.answers, answer_json(answer)]
+    attempt.save(update_fields=["answers"])
+    return scoring.result_of(question, answer)
+
+
+@transaction.atomic
+def finish_attempt(*, user: User, game: Game, attempt_id: int) -> AttemptResult:
+    """Close a step-by-step play: scored from the answers it recorded (unanswered questions
+    count wrong), exactly as `submit_attempt` scores a whole form, and rewarded once."""
+    if game.scoring != Game.Scoring.SERVER:
+        raise WrongScoring(gettext_lazy("This mini-game is scored by the app: use start and complete."))
+    ensure_unlocked(user=user, game=game)
+    progress = _lock_progress(user, game)  # the same lock order as every play: progress, then attempt
+    attempt = _lock_open_attempt(user=user, game=game, attempt_id=attempt_id)
+    questions = selectors.questions_of(game)
+    # An editor may have removed a question or a choice since it was answered: that answer
+    # no longer counts (like an unanswered question) rather than leaving the play unfinishable.
+    answers = [
+        answer for answer in (answer_from_json(stored) for stored in attempt.answers) if _still_fits(questions, answer)
+    ]
+    return _finish_play(user=user, game=game, progress=progress, attempt=attempt, questions=questions, answers=answers)
+
+
+def _still_fits(questions: list[Question], answer: scoring.Answer) -> bool:
+    try:
+        scoring.check_answers(questions, [answer])
+    except scoring.InvalidAnswers:
+        return False
+    return True
 
 
 @transaction.atomic

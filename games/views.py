@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import scoring, selectors, services
 from .forms import PlayForm
@@ -79,12 +80,37 @@ def play(request, slug):
         except scoring.InvalidAnswers as error:
             form.add_error(None, error.message)
         else:
-            # The whole value, streak included, for the results page to show.
-            rewards = dataclasses.asdict(result.rewards)
-            request.session[SESSION_REWARDS] = {"attempt": result.attempt.pk, "rewards": rewards}
+            _flash_rewards(request, result)
             return redirect("game-results", slug=game.slug, attempt_id=result.attempt.pk)
     status = 400 if form.errors else 200
-    return render(request, "games/play.html", {"game": game, "form": form}, status=status)
+    return render(request, "games/play.html", {"game": game, "form": form, "step_by_step": True}, status=status)
+
+
+def _flash_rewards(request, result: services.AttemptResult) -> None:
+    # The whole value, streak included, for the results page to show (once).
+    request.session[SESSION_REWARDS] = {"attempt": result.attempt.pk, "rewards": dataclasses.asdict(result.rewards)}
+
+
+@login_required
+@require_POST
+def finish(request, slug):
+    """The end of a step-by-step play (js/play.js): score the answers it recorded, then the results page."""
+    game = _playable(slug)
+    try:
+        attempt_id = int(request.POST.get("attempt", ""))
+    except ValueError:
+        raise Http404(_("No such attempt for this game.")) from None
+    try:
+        result = services.finish_attempt(user=request.user, game=game, attempt_id=attempt_id)
+    except services.PlayFinished:
+        # Finished already (a double click, a second tab): its results, whose rewards the first request showed.
+        return redirect("game-results", slug=game.slug, attempt_id=attempt_id)
+    except services.GameLocked:
+        return render(request, "games/locked.html", {"game": game}, status=403)
+    except (services.AttemptNotFound, services.WrongScoring):
+        raise Http404(_("No such attempt for this game.")) from None
+    _flash_rewards(request, result)
+    return redirect("game-results", slug=game.slug, attempt_id=result.attempt.pk)
 
 
 @dataclasses.dataclass(frozen=True)

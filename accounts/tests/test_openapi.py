@@ -29,6 +29,8 @@ DESIGN_ROUTES = [
     ("post", "games/{id}/attempts"),
     ("post", "games/{id}/start"),
     ("post", "games/{id}/complete"),
+    ("post", "games/{id}/attempts/{attempt_id}/answers"),
+    ("post", "games/{id}/attempts/{attempt_id}/finish"),
     ("get", "videos/"),
     ("get", "videos/saved"),
     ("post delete", "videos/{id}/save"),
@@ -68,7 +70,7 @@ def served_variant(path: str) -> str | None:
     """A form of `path` that the URLconf serves, if any."""
     for variant in variants(path):
         try:
-            resolve("/api/v1/" + variant.replace("{id}", "1"))
+            resolve("/api/v1/" + variant.replace("{id}", "1").replace("{attempt_id}", "1"))
         except Resolver404:
             continue
         return variant

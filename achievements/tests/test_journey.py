@@ -36,7 +36,8 @@ def test_journey_earn_a_badge_see_it_and_spend_coins_in_the_shop(page, live_serv
     # Play and pass: the game's coins and the badge's coins make 120.
     page.goto(f"/games/{game.slug}/")
     page.get_by_label(right_answer).check()
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # Check: one question at a time, each with its feedback
+    page.get_by_role("button", name="See my results").click()
     page.wait_for_url(re.compile(r".*/results/\d+/$"))
 
     # The badge is celebrated on the profile (earned since signing in) and listed there.

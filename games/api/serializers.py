@@ -115,6 +115,18 @@ class AnswerInput(serializers.Serializer):
         return attrs
 
 
+class StepAnswerInput(AnswerInput):
+    """One answer of a step-by-step play: `{question, choices}` or `{question, value}`."""
+
+    def to_answer(self) -> Answer:
+        data = self.validated_data
+        return Answer(
+            question=data["question"],
+            choices=tuple(data["choices"]) if "choices" in data else None,
+            value=data.get("value"),
+        )
+
+
 class AttemptInput(serializers.Serializer):
     # DRF hands max_length to the ListSerializer that many=True builds; the stubs' __init__ omits it.
     answers = AnswerInput(many=True, max_length=200)  # type: ignore[call-arg]
@@ -134,6 +146,15 @@ class QuestionResultSerializer(serializers.Serializer):
     question = serializers.IntegerField()
     correct = serializers.BooleanField()
     explanation = serializers.CharField()
+    correct_choices = serializers.ListField(child=serializers.IntegerField())
+    answer_value = serializers.FloatField(allow_null=True)
+
+
+class AnswerFeedbackSerializer(serializers.Serializer):
+    """The feedback on one answer of a step-by-step play, given once it is recorded."""
+
+    correct = serializers.BooleanField()
+    explanation = serializers.CharField(allow_blank=True)
     correct_choices = serializers.ListField(child=serializers.IntegerField())
     answer_value = serializers.FloatField(allow_null=True)
 

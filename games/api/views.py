@@ -30,6 +30,14 @@ AttemptOutput = inline_serializer(
 NOT_FOUND = error("No such published game (or, for `complete`, no such attempt of the learner's)")
 LOCKED = error("A quest whose previous quest is not done yet")
 PLAY_ERRORS = {400: BAD_INPUT, 401: SIGNED_OUT, 403: LOCKED, 404: NOT_FOUND}
+# A step-by-step play: `start`, then `attempts/{attempt_id}/answers` per question, then `…/finish`.
+ATTEMPT_ID = OpenApiParameter(
+    "attempt_id", int, OpenApiParameter.PATH, description="The `attempt_id` that `start` returned."
+)
+STEP_ERRORS = {
+    **PLAY_ERRORS,
+    404: error("No such published game, or no such attempt of this game by the learner"),
+}
 
 
 def attempt_response(result: services.AttemptResult) -> dict:
@@ -123,11 +131,67 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         result = services.submit_attempt(user=request.user, game=game, answers=data.validated_data["answers"])
         return Response(attempt_response(result), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: s.StartOutput, **PLAY_ERRORS})
+    @extend_schema(
+        request=None,
+        responses={201: s.StartOutput, **PLAY_ERRORS},
+        description="Opens a play: a client-scored mini-game's clock starts (close it with `complete`); a "
+        "server-scored game is then answered one question at a time (`attempts/{attempt_id}/answers`) and "
+        "closed with `attempts/{attempt_id}/finish`.",
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def start(self, request, pk=None):
         attempt = services.start_attempt(user=request.user, game=self.get_object())
         return Response({"attempt_id": attempt.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.StepAnswerInput,
+        responses={
+            200: s.AnswerFeedbackSerializer,
+            **STEP_ERRORS,
+            409: error("This question is already answered in this play, or the play is finished"),
+        },
+        parameters=[ATTEMPT_ID],
+        description="Records one answer of a step-by-step play and says whether it was right, with the "
+        "explanation and the right answer. Each question takes one answer per play.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated],
+        url_path=r"attempts/(?P<attempt_id>\d+)/answers",
+        url_name="attempt-answers",
+    )
+    def answers(self, request, pk=None, attempt_id=None):
+        game = self.get_object()
+        data = s.StepAnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback = services.answer_question(
+            user=request.user, game=game, attempt_id=int(attempt_id), answer=data.to_answer()
+        )
+        return Response(s.AnswerFeedbackSerializer(feedback).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: AttemptOutput,
+            **STEP_ERRORS,
+            409: error("The play is already finished, or this `Idempotency-Key` was used for another request"),
+        },
+        parameters=[ATTEMPT_ID, KEY_PARAMETER],
+        description="Closes a step-by-step play: the body of `attempts`, scored from the answers recorded "
+        "(unanswered questions count wrong). The first pass earns the game's rewards, once.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated],
+        url_path=r"attempts/(?P<attempt_id>\d+)/finish",
+        url_name="attempt-finish",
+    )
+    @idempotent
+    def finish(self, request, pk=None, attempt_id=None):
+        result = services.finish_attempt(user=request.user, game=self.get_object(), attempt_id=int(attempt_id))
+        return Response(attempt_response(result))
 
     @extend_schema(
         request=s.CompleteInput,

@@ -255,12 +255,15 @@ def test_complete_of_another_users_attempt_is_404(auth_api):
     assert response.status_code == 404
 
 
-def test_start_and_complete_of_a_server_game_are_400(auth_api):
+def test_complete_of_a_server_game_is_400_even_for_its_started_play(auth_api):
     game = make_game(single=1)
-    assert auth_api.post(f"/api/v1/games/{game.pk}/start").status_code == 400
-    response = auth_api.post(f"/api/v1/games/{game.pk}/complete", {"attempt_id": 1, "score": 100}, format="json")
+    attempt_id = auth_api.post(f"/api/v1/games/{game.pk}/start").json()["attempt_id"]
+    response = auth_api.post(
+        f"/api/v1/games/{game.pk}/complete", {"attempt_id": attempt_id, "score": 100}, format="json"
+    )
     assert response.status_code == 400
-    assert not Attempt.objects.exists()
+    assert "scored on the server" in response.json()["detail"]
+    assert Attempt.objects.get().finished_at is None
 
 
 def test_start_and_complete_need_a_user(api):

@@ -9,9 +9,17 @@ from achievements.tests.factories import AchievementFactory, DailyQuestTemplateF
 from conftest import run_together
 from core.errors import DomainError
 from games.models import Attempt, Question, UserGame
-from games.services import complete_attempt, start_attempt, submit_attempt
+from games.services import (
+    AlreadyAnswered,
+    PlayFinished,
+    answer_question,
+    complete_attempt,
+    finish_attempt,
+    start_attempt,
+    submit_attempt,
+)
 
-from .factories import ClientGameFactory, correct_answers, make_game, wrong_answers
+from .factories import ClientGameFactory, correct_answer, correct_answers, make_game, questions_of, wrong_answers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -147,4 +155,77 @@ def test_twenty_learners_playing_one_game_at_once_all_get_through_and_are_counte
     assert set(Question.objects.filter(game=game).values_list("answered_count", "correct_count")) == {
         (THREADS, THREADS)
     }
+    assert_ledger_clean()
+
+
+# ---- step-by-step plays ---------------------------------------------------------------
+
+
+def test_one_question_answered_twenty_times_at_once_is_recorded_once(learner):
+    game = make_game(single=2, number=1)
+    question = questions_of(game)[0]
+    attempt = start_attempt(user=learner, game=game)
+    results, errors = run_together(
+        THREADS,
+        lambda _: answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=correct_answer(question)),
+    )
+    assert len(results) == 1 and results[0].correct
+    assert len(errors) == THREADS - 1
+    assert all(isinstance(e, AlreadyAnswered) for e in errors)
+    attempt.refresh_from_db()
+    assert attempt.answers == [{"question": question.pk, "choices": list(correct_answer(question).choices)}]
+
+
+def test_different_questions_answered_at_once_are_all_recorded(learner):
+    # Each answer rewrites the attempt's list: without the row lock, the last writer would drop the others.
+    game = make_game(single=THREADS)
+    answers = correct_answers(game)
+    attempt = start_attempt(user=learner, game=game)
+    results, errors = run_together(
+        THREADS, lambda i: answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=answers[i])
+    )
+    assert errors == []
+    assert len(results) == THREADS
+    attempt.refresh_from_db()
+    assert sorted(a["question"] for a in attempt.answers) == sorted(a.question for a in answers)
+    assert finish_attempt(user=learner, game=game, attempt_id=attempt.pk).attempt.score == 100
+
+
+def test_one_play_finished_twenty_times_at_once_rewards_once(learner):
+    game = make_game(single=2, number=1, xp_reward=60, coin_reward=7)
+    attempt = start_attempt(user=learner, game=game)
+    for answer in correct_answers(game):
+        answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=answer)
+    results, errors = run_together(THREADS, lambda _: finish_attempt(user=learner, game=game, attempt_id=attempt.pk))
+    assert len(results) == 1 and results[0].first_time
+    assert len(errors) == THREADS - 1
+    assert all(isinstance(e, PlayFinished) for e in errors)
+    learner.refresh_from_db()
+    assert (learner.xp, learner.coins) == (60, 7)
+    assert LedgerEntry.objects.filter(user=learner).count() == 1
+    assert UserGame.objects.get(user=learner, game=game).attempts_count == 1
+    assert_ledger_clean()
+
+
+def test_an_answer_racing_the_finish_is_either_counted_or_refused(learner):
+    game = make_game(single=2)
+    first, second = correct_answers(game)
+    for _ in range(5):
+        attempt = start_attempt(user=learner, game=game)
+        answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=first)
+
+        def step(index, attempt=attempt):
+            if index == 0:
+                return finish_attempt(user=learner, game=game, attempt_id=attempt.pk)
+            return answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=second)
+
+        results, errors = run_together(2, step)
+        attempt.refresh_from_db()
+        finished = next(r for r in results if hasattr(r, "attempt"))
+        if errors:  # the finish came first: the late answer is refused and the score stands
+            assert [type(e) for e in errors] == [PlayFinished]
+            assert (attempt.score, len(attempt.answers)) == (50, 1)
+        else:  # the answer came first: the finish counts it
+            assert (attempt.score, len(attempt.answers)) == (100, 2)
+        assert finished.attempt.score == attempt.score
     assert_ledger_clean()

@@ -163,9 +163,13 @@ def test_journey_sign_up_play_first_quest_and_unlock_the_second(page, live_serve
 
     page.goto("/quests/")
     page.click("a.node[href='/games/first-quest/']")
+    # One question at a time (games/tests/test_step_pages.py has the details): Check, Next, …
     page.get_by_label("Right").check()
+    page.get_by_role("button", name="Check").click()
+    page.get_by_role("button", name="Next").click()
     page.get_by_label("Your answer (a number)").fill("4")
     page.keyboard.press("Enter")
+    page.get_by_role("button", name="See my results").click()
     page.wait_for_url(re.compile(r".*/results/\d+/$"))
     assert "100%" in page.text_content(".score")
     assert "+100 XP" in page.text_content(".earned")

@@ -274,12 +274,13 @@ def test_attempt_of_another_game_is_not_found(learner):
         complete_attempt(user=learner, game=game, attempt_id=attempt.pk, score=100)
 
 
-def test_server_scored_game_refuses_start_and_complete(learner, minigame):
+def test_server_scored_game_refuses_complete_even_for_its_started_play(learner, minigame):
+    # Started plays of a server-scored game are answered step by step and finished, never given a score.
+    attempt = start_attempt(user=learner, game=minigame)
     with pytest.raises(WrongScoring):
-        start_attempt(user=learner, game=minigame)
-    with pytest.raises(WrongScoring):
-        complete_attempt(user=learner, game=minigame, attempt_id=1, score=100)
-    assert Attempt.objects.count() == 0
+        complete_attempt(user=learner, game=minigame, attempt_id=attempt.pk, score=100)
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.finished_at) == (None, None)
 
 
 def test_client_game_refuses_server_attempts(learner):
