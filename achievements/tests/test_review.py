@@ -15,7 +15,7 @@ from achievements.services import REVIEW_XP, REVIEW_XP_DAILY_LIMIT, NotDueForRev
 from achievements.tests.factories import DailyQuestTemplateFactory
 from core import export
 from games.scoring import Answer, InvalidAnswers
-from games.services import submit_attempt
+from games.services import answer_question, finish_attempt, start_attempt, submit_attempt
 from games.tests.factories import (
     add_multiple,
     add_number,
@@ -146,6 +146,20 @@ def test_every_scored_play_announces_only_its_wrong_answers(learner, clock):
     passed = submit_attempt(user=learner, game=game, answers=[right(first), right(second), right(third), wrong(fourth)])
     assert passed.attempt.passed
     assert set(ReviewItem.objects.values_list("question_id", flat=True)) == {third.pk, fourth.pk}
+
+
+def test_a_step_by_step_play_schedules_its_missed_questions_when_it_finishes(learner, clock):
+    game = make_game(single=3)
+    first, second, third = questions_of(game)
+    attempt = start_attempt(user=learner, game=game)
+    answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=right(first))
+    answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=wrong(second))
+    assert not ReviewItem.objects.exists()  # an answer alone schedules nothing: the finish does
+
+    finish_attempt(user=learner, game=game, attempt_id=attempt.pk)
+
+    # The wrong answer comes back tomorrow; the unanswered third question is not a miss.
+    assert list(ReviewItem.objects.values_list("question_id", "due_on")) == [(second.pk, TODAY + timedelta(days=1))]
 
 
 def test_dates_are_the_learners_local_dates(clock, game, question):
