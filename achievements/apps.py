@@ -5,7 +5,7 @@ class AchievementsConfig(AppConfig):
     name = "achievements"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_delete
 
         from accounts.models import User
         from accounts.signals import profile_updated
@@ -19,3 +19,4 @@ class AchievementsConfig(AppConfig):
         export.register("rewards", selectors.export_data, app=self.label)
         profile_updated.connect(receivers.on_profile_updated, dispatch_uid="achievements.profile_updated")
         post_save.connect(receivers.on_user_saved, sender=User, dispatch_uid="achievements.user_saved")
+        pre_delete.connect(receivers.on_user_deleted, sender=User, dispatch_uid="achievements.user_deleted")
