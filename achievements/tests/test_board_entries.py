@@ -268,7 +268,7 @@ def test_concurrent_grants_lose_no_xp_and_no_count(settings):
         earn(one, 1 + index % 3)
         earn(many[index % 10], 7)
 
-    results, errors = run_together(20, work)
+    _, errors = run_together(20, work)
 
     assert errors == []
     one.refresh_from_db()
