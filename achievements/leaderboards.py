@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, Max, Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, IntegerField, Max, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from redis.backoff import NoBackoff
@@ -419,9 +419,10 @@ def record(*, user: User, xp: int, at: datetime) -> None:
         # All time: the user row (locked) is the record. The week: a sum kept by F().
         after = user.xp + xp if board == ALL else before + xp
         value = after if board == ALL else F("xp") + xp
-        if board in held:
-            BoardEntry.objects.filter(user_id=user.pk, board=board).update(xp=value, reached_at=reached)
-        else:
+        moved = board in held and BoardEntry.objects.filter(user_id=user.pk, board=board).update(
+            xp=value, reached_at=reached
+        )
+        if not moved:  # new on this board, or its row was just replaced by a rebuild
             _create_or_add(user.pk, board, after, xp, reached)
         changes += _score_changes(board, before, after)
     BoardScoreChange.objects.bulk_create(changes)
@@ -440,7 +441,7 @@ def _create_or_add(user_id: int, board: str, total: int, xp: int, reached: datet
 def refresh_entries(user_ids) -> None:
     """Rewrite these learners' all-time and weekly entries from their XP and the ledger.
 
-    For a change of visibility (on or off the boards) and after a rebuild. Locks the
+    For a change of visibility (on or off the boards) and for a rebuild. Locks the
     learners' rows (in id order, a chunk at a time), as grants do.
     """
     start = week_start()
@@ -503,41 +504,42 @@ def forget_learner(*, user_id: int) -> None:
     BoardScoreChange.objects.bulk_create(changes)
 
 
-@transaction.atomic
 def rebuild_database() -> int:
-    """Rewrite the all-time and this week's entries and their score counts from the users' XP and the ledger.
+    """Rewrite the all-time and this week's entries from the users' XP and the ledger, and recount the scores.
 
-    One transaction: readers see the old boards until it commits. Returns learners on the
-    all-time board. Learners who earn while it runs are re-read afterwards (`rebuild`).
+    Learner by learner (500 at a time) under their row locks, the order grants lock in, so
+    a rebuild never deadlocks with a grant nor loses one; entries are corrected in place,
+    so readers see each learner's old or new total, never an empty or half-built board.
+    The counts are then rebuilt in one transaction. Returns learners on the all-time board.
     """
     start = week_start()
-    week = _board_name(WEEK, start)
-    boards = [ALL, week]
-    BoardEntry.objects.filter(board__in=boards).delete()
-    ledger = LedgerEntry.objects.filter(_visible_users_q("user__")).exclude(xp=0).order_by()
-    all_time = ledger.values("user_id", "user__xp").annotate(at=Max("created_at"))
-    weekly = ledger.filter(created_at__gte=start).values("user_id").annotate(total=Sum("xp"), at=Max("created_at"))
-    rows = (
-        (
-            BoardEntry(board=ALL, user_id=uid, xp=xp, reached_at=_second(at))
-            for uid, xp, at in all_time.values_list("user_id", "user__xp", "at").iterator(chunk_size=10_000)
-        ),
-        (
-            BoardEntry(board=week, user_id=uid, xp=xp, reached_at=_second(at))
-            for uid, xp, at in weekly.values_list("user_id", "total", "at").iterator(chunk_size=10_000)
-        ),
-    )
-    for entries in rows:
-        for chunk in _chunks(entries, 5_000):
-            BoardEntry.objects.bulk_create(chunk)
-    BoardScoreChange.objects.filter(board__in=boards).delete()
-    BoardScore.objects.filter(board__in=boards).delete()
-    counts = BoardEntry.objects.filter(board__in=boards, xp__gt=0).values("board", "xp").annotate(n=Count("pk"))
-    BoardScore.objects.bulk_create(
-        BoardScore(board=board, xp=xp, learners=n) for board, xp, n in counts.values_list("board", "xp", "n")
-    )
+    ids = User.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
+    for chunk in _chunks(ids, 500):
+        refresh_entries(chunk)
+    _recount([ALL, _board_name(WEEK, start)])
     _drop_old_weeks(start)
     return BoardEntry.objects.filter(board=ALL, xp__gt=0).count()
+
+
+@transaction.atomic
+def _recount(boards: list[str]) -> None:
+    # The counts and the changes they replace are read in one statement, so they describe the
+    # same entries: a grant committing meanwhile keeps its change (its entry is not counted).
+    entry, change = BoardEntry._meta.db_table, BoardScoreChange._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT board, xp, COUNT(*), NULL FROM {entry} WHERE board IN (%s, %s) AND xp > 0 GROUP BY board, xp "  # noqa: S608 - table names only
+            f"UNION ALL SELECT NULL, NULL, NULL, id FROM {change} WHERE board IN (%s, %s)",
+            [*boards, *boards],
+        )
+        found = cursor.fetchall()
+    replaced = [row[3] for row in found if row[3] is not None]
+    for chunk in range(0, len(replaced), 5_000):
+        BoardScoreChange.objects.filter(pk__in=replaced[chunk : chunk + 5_000]).delete()
+    BoardScore.objects.filter(board__in=boards).delete()
+    BoardScore.objects.bulk_create(
+        BoardScore(board=board, xp=xp, learners=n) for board, xp, n, _ in found if board is not None
+    )
 
 
 def _drop_old_weeks(start: datetime) -> None:

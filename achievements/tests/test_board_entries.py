@@ -280,3 +280,30 @@ def test_concurrent_grants_lose_no_xp_and_no_count(settings):
     assert not BoardScoreChange.objects.exists()
     assert counted() == recounted()
     assert leaderboards.board(period="all", user=one).me == {"rank": 1, "xp": one.xp}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_grants_during_a_rebuild_leave_entries_and_counts_exact(settings):
+    settings.REDIS_URL = ""
+    learners = UserFactory.create_batch(8)
+    for user in learners:
+        earn(user, 10)
+
+    def work(index):
+        if index == 0:
+            leaderboards.rebuild_everything()
+        else:
+            for _ in range(3):
+                earn(learners[index % 8], 5)
+                earn(UserFactory(), 4)  # new to the boards while the rebuild runs
+
+    _, errors = run_together(9, work)
+
+    assert errors == []
+    for user in learners:
+        user.refresh_from_db()
+        assert entries(user)["all"] == user.xp
+    assert counted() == recounted()
+    leaderboards.fold_score_changes()
+    assert counted() == recounted()

@@ -8,7 +8,8 @@ from achievements import leaderboards
 class Command(BaseCommand):
     help = (
         "Rewrite every piece of derived leaderboard state from the users' XP and the ledger: the database's "
-        "boards (in one transaction) and the Redis sorted sets (built aside, then swapped in)."
+        "boards (corrected in place, learner by learner, under the locks grants take) and the Redis sorted sets "
+        "(built aside, then swapped in)."
     )
 
     def handle(self, *args, **options):
