@@ -6,32 +6,36 @@ first ranks first, to the second; learners who reached it in the same second are
 by id, newest account first (the order Redis gives equal scores of zero-padded members).
 Redis scores pack both: xp · 2³² + (2³² − 1 − seconds since EPOCH), exact while xp < 2²¹.
 "Reached" is the time of the learner's last XP change (all-time) or of their last XP entry
-this week (weekly). Hidden (`show_on_leaderboard=False`) and inactive learners are never
-written to the sets, and are dropped from them when that changes.
+this week (weekly). Hidden (`show_on_leaderboard=False`), inactive and consent-pending
+learners are never written to the boards, and are dropped from them when that changes.
+
+The database's boards are summary rows kept in the grant's transaction (`record`); Redis
+follows after commit. Rebuilds never run in a request: `rebuild_leaderboards` rewrites both
+from the users' XP and the ledger, and the scheduler's `heal_leaderboards` rebuilds Redis
+when it is not marked ready and folds the score counts behind the database's ranks.
 """
 
 import contextlib
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import cast
 from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Max, Q, Sum
-from django.db.models.functions import TruncSecond
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, IntegerField, Max, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from accounts.models import ConsentStatus, User
-from core.metrics import XP_TOTAL
 
-from .models import LedgerEntry, UserStat
+from .models import BoardEntry, BoardScore, BoardScoreChange, LedgerEntry
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,7 @@ PERIODS = (ALL, WEEK)
 SHIFT = 2**32
 EPOCH = datetime(2024, 1, 1, tzinfo=ZoneInfo("UTC"))
 AROUND = 5
+BEST_FIRST = ("-xp", "reached_at", "-user_id")  # the order of the index `achievements_board_order`
 
 # Adds XP to a member, keeping the "reached at" half of the score current. Atomic in Redis,
 # so two app servers recording for one learner never lose an update. The later of the two
@@ -99,7 +104,7 @@ def week_start(now: datetime | None = None) -> datetime:
 
 
 def _tie(at: datetime) -> int:
-    # Whole seconds, as TruncSecond gives the database; clamped so a time outside
+    # Whole seconds, as the entries keep them; clamped so a time outside
     # EPOCH + 136 years can never spill into the XP half of the score.
     seconds = int((at - EPOCH).total_seconds())
     return SHIFT - 1 - min(max(seconds, 0), SHIFT - 1)
@@ -201,8 +206,9 @@ def _forget_ready() -> None:
             client.delete(_ready_key())
 
 
-def visibility_changed_after_commit(*, user: User) -> None:
-    """Re-read one learner's place in the sets once their visibility change commits."""
+def visibility_changed(*, user: User) -> None:
+    """Re-read one learner's place on the boards: the entries now, the sets once the change commits."""
+    refresh_entries([user.pk])
     if settings.REDIS_URL:
         user_id = user.pk
         transaction.on_commit(lambda: _refresh_members([user_id]))
@@ -229,7 +235,10 @@ def _refresh_members(user_ids, *, client: redis.Redis | None = None) -> bool:
             pipe.zrem(_key(ALL), *map(_member, some))
             pipe.zrem(_key(WEEK, start), *map(_member, some))
             # The querysets leave hidden and inactive learners out, so they simply stay removed.
-            for key, rows in ((_key(ALL), _all_time_queryset()), (_key(WEEK, start), _week_queryset(start))):
+            for key, rows in (
+                (_key(ALL), _board_queryset(ALL)),
+                (_key(WEEK, start), _board_queryset(_board_name(WEEK, start))),
+            ):
                 found = rows.filter(uid__in=some).values_list("uid", "score", "reached")
                 scores = {_member(uid): _score(xp, at) for uid, xp, at in found}
                 if scores:
@@ -267,8 +276,8 @@ def rebuild(*, timeout: float = 0.5) -> int:
     started = timezone.now()
     start = week_start(started)
     boards = {
-        _key(ALL): _all_time_queryset().values_list("uid", "score", "reached"),
-        _key(WEEK, start): _week_queryset(start).values_list("uid", "score", "reached"),
+        _key(ALL): _board_queryset(ALL).values_list("uid", "score", "reached"),
+        _key(WEEK, start): _board_queryset(_board_name(WEEK, start)).values_list("uid", "score", "reached"),
     }
     written = 0
     swap = client.pipeline(transaction=True)
@@ -305,12 +314,6 @@ def _chunks(iterable, size: int):
             chunk = []
     if chunk:
         yield chunk
-
-
-def _redis_ready(client: redis.Redis) -> bool:
-    # Until the scheduler's `heal_leaderboards` rebuilds them (after a flush, an outage or
-    # the marker's hourly expiry), reads use the database: no rebuild runs inside a request.
-    return bool(client.exists(_ready_key()))
 
 
 # ---- healing (the scheduler's work, once a minute) -------------------------------------
@@ -350,7 +353,11 @@ def differences(*, timeout: float = 60) -> list[str]:
         return ["the sets are not marked ready: reads use the database until the next heal rebuilds them"]
     start = week_start()
     found = []
-    for period, key, rows in ((ALL, _key(ALL), _all_time_queryset()), (WEEK, _key(WEEK, start), _week_queryset(start))):
+    boards = (
+        (ALL, _key(ALL), _board_queryset(ALL)),
+        (WEEK, _key(WEEK, start), _board_queryset(_board_name(WEEK, start))),
+    )
+    for period, key, rows in boards:
         expected = {_member(uid): xp for uid, xp in rows.values_list("uid", "score").iterator(chunk_size=10_000)}
         actual = {member.decode(): _decode(score) for member, score in client.zscan_iter(key)}
         for member in sorted(expected.keys() | actual.keys()):
@@ -368,8 +375,203 @@ def _earners_since(since: datetime) -> list[int]:
 
 
 # ---- the database ------------------------------------------------------------------
-# Both boards are querysets of (uid, score, reached), best first, so ranking, windows and
-# the rebuild read them the same way.
+# The boards are `BoardEntry` rows (one per learner and board, kept by `record` in the
+# grant's transaction), ordered by the index (board, -xp, reached_at, -user). A rank is
+# the learners holding more XP (`BoardScore`, plus the changes the scheduler has not
+# folded yet) and those ahead on the same XP (a seek in the index): no request counts or
+# skips over the whole board.
+
+
+def _board_name(period: str, start: datetime | None = None) -> str:
+    return ALL if period == ALL else (start or week_start()).date().isoformat()
+
+
+def _second(at: datetime) -> datetime:
+    return at.replace(microsecond=0)
+
+
+def _score_changes(board: str, before: int, after: int) -> list[BoardScoreChange]:
+    if before == after:
+        return []
+    changes = []
+    if before > 0:
+        changes.append(BoardScoreChange(board=board, xp=before, change=-1))
+    if after > 0:
+        changes.append(BoardScoreChange(board=board, xp=after, change=1))
+    return changes
+
+
+def record(*, user: User, xp: int, at: datetime) -> None:
+    """Move the learner's totals on the all-time and weekly boards by one grant's XP.
+
+    Call inside the grant's transaction with the user row locked and `user` read under
+    that lock (its `xp` still the total before this grant). Redis follows after commit.
+    """
+    if not xp or not _visible(user):
+        return
+    reached = _second(at)
+    start = week_start()
+    boards = [ALL, _board_name(WEEK, start)] if at >= start else [ALL]
+    held = dict(BoardEntry.objects.filter(user_id=user.pk, board__in=boards).values_list("board", "xp"))
+    changes: list[BoardScoreChange] = []
+    for board in boards:
+        before = held.get(board, 0)
+        # All time: the user row (locked) is the record. The week: a sum kept by F().
+        after = user.xp + xp if board == ALL else before + xp
+        value = after if board == ALL else F("xp") + xp
+        moved = board in held and BoardEntry.objects.filter(user_id=user.pk, board=board).update(
+            xp=value, reached_at=reached
+        )
+        if not moved:  # new on this board, or its row was just replaced by a rebuild
+            _create_or_add(user.pk, board, after, xp, reached)
+        changes += _score_changes(board, before, after)
+    BoardScoreChange.objects.bulk_create(changes)
+    record_after_commit(user=user, xp=xp, at=at)
+
+
+def _create_or_add(user_id: int, board: str, total: int, xp: int, reached: datetime) -> None:
+    try:
+        with transaction.atomic():
+            BoardEntry.objects.create(user_id=user_id, board=board, xp=total, reached_at=reached)
+    except IntegrityError:
+        # A rebuild committed this learner's row meanwhile, from a ledger without this grant.
+        BoardEntry.objects.filter(user_id=user_id, board=board).update(xp=F("xp") + xp, reached_at=reached)
+
+
+def refresh_entries(user_ids) -> None:
+    """Rewrite these learners' all-time and weekly entries from their XP and the ledger.
+
+    For a change of visibility (on or off the boards) and for a rebuild. Locks the
+    learners' rows (in id order, a chunk at a time), as grants do.
+    """
+    start = week_start()
+    week = _board_name(WEEK, start)
+    ids = sorted(set(user_ids))
+    for chunk in range(0, len(ids), 500):
+        some = ids[chunk : chunk + 500]
+        with transaction.atomic():
+            users = list(
+                User.objects.select_for_update()
+                .filter(pk__in=some)
+                .order_by("pk")
+                .only("id", "xp", "show_on_leaderboard", "is_active", "consent_status")
+            )
+            shown = {user.pk: user.xp for user in users if _visible(user)}
+            want = _wanted(shown, start, week)
+            have = {
+                (board, uid): (xp, at)
+                for board, uid, xp, at in BoardEntry.objects.filter(
+                    user_id__in=some, board__in=[ALL, week]
+                ).values_list("board", "user_id", "xp", "reached_at")
+            }
+            _apply(have, want)
+
+
+def _wanted(shown: dict[int, int], start: datetime, week: str) -> dict[tuple[str, int], tuple[int, datetime]]:
+    ledger = LedgerEntry.objects.filter(user_id__in=list(shown)).exclude(xp=0).order_by().values("user_id")
+    want = {}
+    for uid, at in ledger.annotate(at=Max("created_at")).values_list("user_id", "at"):
+        want[(ALL, uid)] = (shown[uid], _second(at))
+    weekly = ledger.filter(created_at__gte=start).annotate(total=Sum("xp"), at=Max("created_at"))
+    for uid, total, at in weekly.values_list("user_id", "total", "at"):
+        want[(week, uid)] = (total, _second(at))
+    return want
+
+
+def _apply(have: dict, want: dict) -> None:
+    changes: list[BoardScoreChange] = []
+    gone = [key for key in have if key not in want]
+    for board, uid in gone:
+        BoardEntry.objects.filter(board=board, user_id=uid).delete()
+        changes += _score_changes(board, have[(board, uid)][0], 0)
+    new = []
+    for (board, uid), (xp, at) in want.items():
+        if (board, uid) not in have:
+            new.append(BoardEntry(board=board, user_id=uid, xp=xp, reached_at=at))
+            changes += _score_changes(board, 0, xp)
+        elif have[(board, uid)] != (xp, at):
+            BoardEntry.objects.filter(board=board, user_id=uid).update(xp=xp, reached_at=at)
+            changes += _score_changes(board, have[(board, uid)][0], xp)
+    BoardEntry.objects.bulk_create(new)
+    BoardScoreChange.objects.bulk_create(changes)
+
+
+def forget_learner(*, user_id: int) -> None:
+    """A learner is being deleted: their entries go with them (cascade), their places in the counts here."""
+    changes: list[BoardScoreChange] = []
+    for board, xp in BoardEntry.objects.filter(user_id=user_id, xp__gt=0).values_list("board", "xp"):
+        changes += _score_changes(board, xp, 0)
+    BoardScoreChange.objects.bulk_create(changes)
+
+
+def rebuild_database() -> int:
+    """Rewrite the all-time and this week's entries from the users' XP and the ledger, and recount the scores.
+
+    Learner by learner (500 at a time) under their row locks, the order grants lock in, so
+    a rebuild never deadlocks with a grant nor loses one; entries are corrected in place,
+    so readers see each learner's old or new total, never an empty or half-built board.
+    The counts are then rebuilt in one transaction. Returns learners on the all-time board.
+    """
+    start = week_start()
+    ids = User.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
+    for chunk in _chunks(ids, 500):
+        refresh_entries(chunk)
+    _recount([ALL, _board_name(WEEK, start)])
+    _drop_old_weeks(start)
+    return BoardEntry.objects.filter(board=ALL, xp__gt=0).count()
+
+
+@transaction.atomic
+def _recount(boards: list[str]) -> None:
+    # The counts and the changes they replace are read in one statement, so they describe the
+    # same entries: a grant committing meanwhile keeps its change (its entry is not counted).
+    entry, change = BoardEntry._meta.db_table, BoardScoreChange._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT board, xp, COUNT(*), NULL FROM {entry} WHERE board IN (%s, %s) AND xp > 0 GROUP BY board, xp "  # noqa: S608 - table names only
+            f"UNION ALL SELECT NULL, NULL, NULL, id FROM {change} WHERE board IN (%s, %s)",
+            [*boards, *boards],
+        )
+        found = cursor.fetchall()
+    replaced = [row[3] for row in found if row[3] is not None]
+    for chunk in range(0, len(replaced), 5_000):
+        BoardScoreChange.objects.filter(pk__in=replaced[chunk : chunk + 5_000]).delete()
+    BoardScore.objects.filter(board__in=boards).delete()
+    BoardScore.objects.bulk_create(
+        BoardScore(board=board, xp=xp, learners=n) for board, xp, n, _ in found if board is not None
+    )
+
+
+def _drop_old_weeks(start: datetime) -> None:
+    # Last week stays a while (nothing reads it yet, but a report might); older weeks go.
+    # "all" sorts after every date, so it is never below the cut.
+    cut = _board_name(WEEK, start - timedelta(days=7))
+    for model in (BoardEntry, BoardScore, BoardScoreChange):
+        model.objects.filter(board__lt=cut).delete()
+
+
+def fold_score_changes(*, limit: int = 5_000) -> int:
+    """The scheduler's part: fold appended score changes into `BoardScore`. Returns changes folded."""
+    folded = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                BoardScoreChange.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "board", "xp", "change")[:limit]
+            )
+            sums: dict[tuple[str, int], int] = {}
+            for _, board, xp, change in rows:
+                sums[(board, xp)] = sums.get((board, xp), 0) + change
+            for (board, xp), change in sorted(sums.items()):
+                if change and not BoardScore.objects.filter(board=board, xp=xp).update(learners=F("learners") + change):
+                    BoardScore.objects.create(board=board, xp=xp, learners=change)
+            BoardScoreChange.objects.filter(pk__in=[row[0] for row in rows]).delete()
+            BoardScore.objects.filter(board__in={board for board, _ in sums}, learners=0).delete()
+        folded += len(rows)
+        if len(rows) < limit:
+            _drop_old_weeks(week_start())
+            return folded
 
 
 def _visible_users_q(prefix: str) -> Q:
@@ -378,61 +580,102 @@ def _visible_users_q(prefix: str) -> Q:
     )
 
 
-def _all_time_queryset():
+def _board_queryset(board: str):
+    """(uid, score, reached), best first: what Redis is written from and compared with."""
     return (
-        UserStat.objects.filter(_visible_users_q("user__"), metric=XP_TOTAL, value__gt=0)
-        .annotate(uid=F("user_id"), score=F("value"), reached=TruncSecond("updated_at", tzinfo=UTC))
+        BoardEntry.objects.filter(_visible_users_q("user__"), board=board, xp__gt=0)
+        .annotate(uid=F("user_id"), score=F("xp"), reached=F("reached_at"))
         .order_by("-score", "reached", "-uid")
     )
 
 
-def _week_queryset(start: datetime):
-    return (
-        LedgerEntry.objects.filter(_visible_users_q("user__"), created_at__gte=start)
-        .exclude(xp=0)
-        .values(uid=F("user_id"))
-        .annotate(score=Sum("xp"), reached=TruncSecond(Max("created_at"), tzinfo=UTC))
-        .filter(score__gt=0)
-        .order_by("-score", "reached", "-uid")
+def _ahead_of(xp: int, reached: datetime, uid: int) -> Q:
+    """Entries that rank above (xp, reached, uid): the same order as the index and Redis.
+
+    `xp__gte` is implied; it is spelled out so the database starts its seek at this score.
+    """
+    return Q(xp__gte=xp) & (
+        Q(xp__gt=xp) | Q(xp=xp, reached_at__lt=reached) | Q(xp=xp, reached_at=reached, user_id__gt=uid)
     )
 
 
-def _ahead_of(score: int, reached: datetime, uid: int) -> Q:
-    """Rows that rank above (score, reached, uid): the same order as the querysets and Redis."""
-    return Q(score__gt=score) | Q(score=score, reached__lt=reached) | Q(score=score, reached=reached, uid__gt=uid)
+# The rank of the outer entry row: learners on higher scores (folded counts and changes not
+# folded yet), then those ahead of it on its own score, by the index. Nothing here grows
+# with the board: the distinct scores above, the unfolded changes, the learners tied with it.
+_RANK_SQL = """
+1 + (SELECT COALESCE(SUM(s.learners), 0) FROM {score} s WHERE s.board = {entry}.board AND s.xp > {entry}.xp)
+  + (SELECT COALESCE(SUM(c.change), 0) FROM {change} c WHERE c.board = {entry}.board AND c.xp > {entry}.xp)
+  + (SELECT COUNT(*) FROM {entry} e WHERE e.board = {entry}.board AND e.xp = {entry}.xp
+     AND (e.reached_at < {entry}.reached_at OR (e.reached_at = {entry}.reached_at AND e.user_id > {entry}.user_id)))
+"""
+
+
+def _db_standing(board: str, user_id: int) -> tuple[int, datetime, int] | None:
+    """The learner's (xp, reached, rank) on a board, in one query, or None when they are not on it."""
+    sql = _RANK_SQL.format(
+        score=BoardScore._meta.db_table, change=BoardScoreChange._meta.db_table, entry=BoardEntry._meta.db_table
+    )
+    mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(
+        rank=RawSQL(sql, [], output_field=IntegerField())  # noqa: S611 - table names only, no input
+    )
+    return mine.values_list("xp", "reached_at", "rank").first()
+
+
+def _named(entries, order: tuple[str, ...], count: int) -> list[tuple[int, User]]:
+    """(xp, learner) of the first `count` entries in this order, names joined in the same query."""
+    rows = (
+        entries.filter(_visible_users_q("user__"))
+        .select_related("user")
+        .only("xp", "user__id", "user__username", "user__display_name", "user__avatar_url", "user__level")
+        .order_by(*order)[:count]
+    )
+    return [(entry.xp, entry.user) for entry in rows]
 
 
 def _db_board(
     period: str, limit: int, user: User | None, around: bool
-) -> tuple[list[tuple[int, int, int]], dict | None]:
-    qs = _all_time_queryset() if period == ALL else _week_queryset(week_start())
-    mine = qs.filter(uid=user.pk).values_list("score", "reached").first() if user else None
-    rank = qs.filter(_ahead_of(mine[0], mine[1], user.pk)).count() + 1 if user and mine else None
-    me = {"rank": rank, "xp": mine[0]} if mine else None
-    if around:
-        if rank is None:
-            return [], None
-        first = max(rank - 1 - AROUND, 0)
-        window = list(qs.values_list("uid", "score")[first : rank + AROUND])
-    else:
-        first = 0
-        window = list(qs.values_list("uid", "score")[:limit])
-    return [(first + i + 1, uid, xp) for i, (uid, xp) in enumerate(window)], me
+) -> tuple[list[tuple[int, int, User]], dict | None]:
+    board = _board_name(period)
+    entries = BoardEntry.objects.filter(board=board, xp__gt=0)
+    mine = _db_standing(board, user.pk) if user is not None and _visible(user) else None
+    me = {"rank": mine[2], "xp": mine[0]} if mine else None
+    if not around:
+        top = _named(entries, BEST_FIRST, limit)
+        return [(i + 1, xp, person) for i, (xp, person) in enumerate(top)], me
+    if mine is None or user is None:
+        return [], None
+    xp, reached, rank = mine
+    ahead = _ahead_of(xp, reached, user.pk)
+    above = _named(entries.filter(ahead), ("xp", "-reached_at", "user_id"), AROUND)[::-1]
+    # From the caller down: the caller's own row first, then five below.
+    below = _named(entries.filter(~ahead, xp__lte=xp), BEST_FIRST, AROUND + 1)
+    first = rank - len(above)
+    return [(first + i, xp, person) for i, (xp, person) in enumerate(above + below)], me
 
 
 def _redis_board(
     client: redis.Redis, period: str, limit: int, user: User | None, around: bool
-) -> tuple[list[tuple[int, int, int]], dict | None]:
+) -> tuple[list[tuple[int, int, int]], dict | None] | None:
+    """(rank, uid, xp) rows and the caller's standing; None while the sets are not marked ready.
+
+    One round trip for the top of the board (the marker, the caller's rank and score, the
+    page), two for the window around the caller (its place is needed to read around it).
+    """
     key = _key(period)
-    rank0: int | None = None
-    me = None
+    pipe = client.pipeline(transaction=False)
+    pipe.exists(_ready_key())
     if user is not None:
-        pipe = client.pipeline(transaction=False)
         pipe.zrevrank(key, _member(user.pk))
         pipe.zscore(key, _member(user.pk))
-        rank0, score = pipe.execute()
-        if rank0 is not None:
-            me = {"rank": rank0 + 1, "xp": _decode(score)}
+    if not around:
+        pipe.zrevrange(key, 0, limit - 1, withscores=True)
+    replies = pipe.execute()
+    if not replies[0]:
+        # Until the scheduler's `heal_leaderboards` rebuilds them (after a flush, an outage or
+        # the marker's hourly expiry), reads use the database: no rebuild runs inside a request.
+        return None
+    rank0: int | None = replies[1] if user is not None else None
+    me = {"rank": rank0 + 1, "xp": _decode(replies[2])} if rank0 is not None else None
     if around:
         if rank0 is None:
             return [], None
@@ -440,7 +683,7 @@ def _redis_board(
         members = _scored_range(client, key, first, rank0 + AROUND)
     else:
         first = 0
-        members = _scored_range(client, key, 0, limit - 1)
+        members = cast("list[tuple[bytes, float]]", replies[-1])
     return [(first + i + 1, int(m), _decode(s)) for i, (m, s) in enumerate(members)], me
 
 
@@ -457,34 +700,53 @@ def _people(user_ids: list[int]) -> dict[int, User]:
     return visible.only("id", "username", "display_name", "avatar_url", "level").in_bulk(user_ids)
 
 
+def _from_redis(client: redis.Redis, period: str, limit: int, user: User | None, around: bool) -> Board | None:
+    try:
+        found = _redis_board(client, period, limit, user, around)
+    except redis.RedisError:
+        logger.warning("Redis unavailable; leaderboard read from the database")
+        return None
+    if found is None:
+        return None
+    ranked, me = found
+    people = _people([uid for _, uid, _ in ranked])
+    stale = {uid for _, uid, _ in ranked if uid not in people}
+    if user is not None and me is not None and not _visible(user):
+        stale.add(user.pk)
+    if stale:
+        # Learners left the board (hidden, deactivated, deleted) without the sets hearing
+        # of it: drop them there, and answer this time from the database.
+        _drop_members(client, stale)
+        return None
+    rows = [_row(rank, people[uid], xp) for rank, uid, xp in ranked]
+    return Board(period=period, results=rows, me=me)
+
+
+def _row(rank: int, person: User, xp: int) -> Row:
+    return Row(rank, person.pk, person.username, person.display_name, person.avatar_url, person.level, xp)
+
+
 def board(*, period: str = ALL, limit: int = 50, user: User | None = None, around: bool = False) -> Board:
     """The top `limit` (or the window around `user`), with the caller's own rank and XP."""
     user = user if user is not None and user.is_authenticated else None
-    ranked, me, people = None, None, {}
     client = _client()
     if client is not None:
         _heal()
-        try:
-            if _redis_ready(client):
-                ranked, me = _redis_board(client, period, limit, user, around)
-        except redis.RedisError:
-            logger.warning("Redis unavailable; leaderboard read from the database")
-        if ranked is not None:
-            people = _people([uid for _, uid, _ in ranked])
-            stale = {uid for _, uid, _ in ranked if uid not in people}
-            if user is not None and me is not None and not _visible(user):
-                stale.add(user.pk)
-            if stale:
-                # Learners left the board (hidden, deactivated, deleted) without the sets hearing
-                # of it: drop them there, and answer this time from the database.
-                _drop_members(client, stale)
-                ranked = None
-    if ranked is None:
-        ranked, me = _db_board(period, limit, user, around)
-        people = _people([uid for _, uid, _ in ranked])
-    rows = [
-        Row(rank, uid, p.username, p.display_name, p.avatar_url, p.level, xp)
-        for rank, uid, xp in ranked
-        if (p := people.get(uid)) is not None
-    ]
-    return Board(period=period, results=rows, me=me)
+        found = _from_redis(client, period, limit, user, around)
+        if found is not None:
+            return found
+    ranked, me = _db_board(period, limit, user, around)
+    return Board(period=period, results=[_row(rank, person, xp) for rank, xp, person in ranked], me=me)
+
+
+def rebuild_everything(*, timeout: float = 60) -> int:
+    """`rebuild_leaderboards`: the database's boards, then the sets. Returns learners on the all-time board.
+
+    Learners who earned while the entries were rewritten are re-read from the ledger after.
+    Raises RedisError when Redis is configured and does not answer (the entries stand).
+    """
+    started = timezone.now()
+    written = rebuild_database()
+    refresh_entries(_earners_since(started - REBUILD_OVERLAP))
+    rebuild(timeout=timeout)
+    return written

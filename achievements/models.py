@@ -221,3 +221,57 @@ class ReviewItem(models.Model):
 
     def __str__(self):
         return f"{self.user_id} q{self.question_id} step {self.step} due {self.due_on}"
+
+
+class BoardEntry(models.Model):
+    """A learner's total on one board: all time (`board="all"`) or one week (its Monday, `"2025-05-12"`).
+
+    Kept by `grant` in the XP's own transaction, so the database fallback reads an index
+    instead of summing the ledger. Only learners who may stand on the boards have rows;
+    a total at or below zero stays (the week's sum is exact) but ranks nowhere.
+    """
+
+    board = models.CharField(max_length=10)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    xp = models.IntegerField(default=0)
+    reached_at = models.DateTimeField()  # when this total was reached, to the second: ties go to the earlier
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["board", "user"], name="achievements_boardentry_unique")]
+        indexes = [models.Index(fields=["board", "-xp", "reached_at", "-user"], name="achievements_board_order")]
+        verbose_name_plural = "board entries"
+
+    def __str__(self):
+        return f"{self.board} {self.user_id}={self.xp}"
+
+
+class BoardScore(models.Model):
+    """How many learners on a board hold exactly `xp` (> 0): a rank is a sum over the scores above.
+
+    Folded from `BoardScoreChange` by the scheduler: grants only append changes, so no two
+    grants ever wait on one counter row.
+    """
+
+    board = models.CharField(max_length=10)
+    xp = models.IntegerField()
+    learners = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["board", "xp"], name="achievements_boardscore_unique")]
+
+    def __str__(self):
+        return f"{self.board} {self.xp}: {self.learners}"
+
+
+class BoardScoreChange(models.Model):
+    """One learner arriving at (+1) or leaving (−1) a score on a board, not yet folded into `BoardScore`."""
+
+    board = models.CharField(max_length=10)
+    xp = models.IntegerField()
+    change = models.SmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["board", "xp"], name="achievements_scorechange_xp")]
+
+    def __str__(self):
+        return f"{self.board} {self.xp}: {self.change:+}"

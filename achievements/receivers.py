@@ -13,7 +13,7 @@ def on_questions_answered(sender, *, event, **kwargs) -> None:
 
 def on_profile_updated(sender, *, user, changed, **kwargs) -> None:
     if changed & BOARD_FIELDS:
-        leaderboards.visibility_changed_after_commit(user=user)
+        leaderboards.visibility_changed(user=user)
 
 
 # Fields whose change moves a learner on or off the public boards.
@@ -25,4 +25,10 @@ def on_user_saved(sender, *, instance, created, update_fields=None, **kwargs) ->
     # learner in the admin, where no domain event is sent. Sign-up and logins never touch them.
     if created or (update_fields is not None and not BOARD_FIELDS & set(update_fields)):
         return
-    leaderboards.visibility_changed_after_commit(user=instance)
+    leaderboards.visibility_changed(user=instance)
+
+
+def on_user_deleted(sender, *, instance, **kwargs) -> None:
+    # Not a reward: the learner's board entries go with them (cascade); their places in the
+    # score counts behind the database's ranks must go too.
+    leaderboards.forget_learner(user_id=instance.pk)

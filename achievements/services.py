@@ -137,7 +137,7 @@ def grant(
         user, earned_coins=max(coins, 0) if reason != Reason.SHOP else 0, xp_changed_at=entry.created_at if xp else None
     )
     if xp:
-        leaderboards.record_after_commit(user=user, xp=xp, at=entry.created_at)
+        leaderboards.record(user=locked, xp=xp, at=entry.created_at)  # `locked` still holds the XP before
     return Grant(entry=entry, level_before=level_before, level_after=level_after)
 
 

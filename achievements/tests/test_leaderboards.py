@@ -46,8 +46,7 @@ class Backend:
 
     def sync(self):
         """After data set up behind the services' back (created_at moved by an update)."""
-        if self.name == "redis":
-            leaderboards.rebuild()
+        leaderboards.rebuild_everything()
 
 
 @pytest.fixture(params=["db", pytest.param("redis", marks=pytest.mark.redis)])

@@ -9,8 +9,8 @@ from achievements import leaderboards
 
 class Command(BaseCommand):
     help = (
-        "The scheduler's minute: rebuild the Redis leaderboards when they are not marked ready, "
-        "else re-read from the ledger every learner who earned XP recently."
+        "The scheduler's minute: fold the score counts behind the database's ranks; rebuild the Redis "
+        "leaderboards when they are not marked ready, else re-read every learner who earned XP recently."
     )
 
     def add_arguments(self, parser):
@@ -19,11 +19,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not settings.REDIS_URL:
-            self.stdout.write("REDIS_URL is not set: leaderboards are read from the database; nothing to heal.")
-            return
         if options["window"] < 1:
             raise CommandError("--window is a whole number of minutes, at least 1.")
+        folded = leaderboards.fold_score_changes()
+        self.stdout.write(f"Database boards: {folded} score change(s) folded into the counts.")
+        if not settings.REDIS_URL:
+            self.stdout.write(
+                "REDIS_URL is not set: leaderboards are read from the database; nothing to heal in Redis."
+            )
+            return
         try:
             healed = leaderboards.heal(window=timedelta(minutes=options["window"]))
         except redis.RedisError as error:
