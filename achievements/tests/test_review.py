@@ -150,7 +150,7 @@ def test_every_scored_play_announces_only_its_wrong_answers(learner, clock):
 
 def test_a_step_by_step_play_schedules_its_missed_questions_when_it_finishes(learner, clock):
     game = make_game(single=3)
-    first, second, third = questions_of(game)
+    first, second, _third = questions_of(game)
     attempt = start_attempt(user=learner, game=game)
     answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=right(first))
     answer_question(user=learner, game=game, attempt_id=attempt.pk, answer=wrong(second))
