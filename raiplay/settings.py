@@ -75,6 +75,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# `make bench` only: the floor view (/bench/floor/) and a count of each request's SQL statements
+# (the X-Bench-Queries header), raiplay.bench. Never set in production.
+BENCH_MODE = env.bool("RAIPLAY_BENCH", default=False)
+if BENCH_MODE:
+    MIDDLEWARE.insert(0, "raiplay.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "raiplay.urls"
 WSGI_APPLICATION = "raiplay.wsgi.application"
 ASGI_APPLICATION = "raiplay.asgi.application"
