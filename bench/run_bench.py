@@ -14,7 +14,8 @@
 
 Environment: DATABASE_URL (PostgreSQL) and REDIS_URL (required), BENCH_USERS (1000000),
 BENCH_SECONDS (20), BENCH_CLIENTS (16), BENCH_PORT (8790; the Redis-down server uses the next
-port), BENCH_TARGETS (a comma-separated subset of the target names, for a quick look).
+port), BENCH_TARGETS (a comma-separated subset of the target names, for a quick look),
+BENCH_RESULTS (where the JSON goes; CI's smoke writes elsewhere than the committed result).
 """
 
 import json
@@ -32,7 +33,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
-RESULTS = REPO / "bench" / "results"
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or REPO / "bench" / "results")
 WORK = REPO / ".bench"
 CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every Redis call fails at once
 
@@ -189,7 +190,7 @@ def prepare(config: dict, plan_path: Path) -> dict:
     quest = QuestStep.objects.select_related("game").order_by("position").first()
     if quest is None:
         sys.exit("bench: no quest line: the demo content is missing")
-    answers = []
+    answers: list[dict] = []
     for question in quest.game.questions.prefetch_related("choices"):
         if question.kind == "number":
             answers.append({"question": question.pk, "value": question.answer_value})
@@ -212,7 +213,7 @@ def prepare(config: dict, plan_path: Path) -> dict:
 def run_phase(config: dict, server: Server, targets: list[str], plan_path: Path, name: str) -> list[dict]:
     """floor, target, floor, target, …, floor against one server, by one load-generator process."""
     suffix = " [redis down]" if name == "down" else ""
-    rounds = []
+    rounds: list[dict] = []
     for target in targets:
         rounds += [{"target": "floor" + suffix}, {"target": target}]
     rounds.append({"target": "floor" + suffix})
@@ -296,6 +297,8 @@ def main() -> None:
     plan_path = WORK / "plan.json"
     plan = prepare(config, plan_path)
     log(f"{len(plan['learners'])} learners signed in, {len(plan['fresh'])} fresh learners for first passes")
+    if len(plan["fresh"]) < config["seconds"] * 50:
+        log("few learners left who never played: first passes will run out (load into a fresh database)")
 
     up_targets = [target for target in config["targets"] if target not in REDIS_DOWN]
     down_targets = [target for target in config["targets"] if target in REDIS_DOWN]

@@ -17,7 +17,7 @@ with another N (or after a broken run) it refuses: load into a fresh database in
 import json
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -104,11 +104,11 @@ class Loader:
     def write(self, table: Table) -> None:
         if not table.rows:
             return
-        name = connection.ops.quote_name(table.model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in table.fields)
+        name = connection.ops.quote_name(str(table.model._meta.db_table))
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in table.fields)
         with connection.cursor() as cursor:
             if self.postgres:
-                with cursor.cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                with cursor.cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
                     for row in table.rows:
                         copy.write_row(row)
             else:
@@ -382,13 +382,3 @@ class Command(BaseCommand):
                     [table],
                 )
                 cursor.execute("ANALYZE")
-
-
-def loaded_counts(tables: Iterable[type[models.Model]]) -> dict[str, int]:
-    """Rows per model among the bench learners (for tests and the bench report)."""
-    return {
-        model.__name__: model.objects.filter(
-            **({"username__startswith": PREFIX} if model is User else {"user__username__startswith": PREFIX})
-        ).count()
-        for model in tables
-    }
