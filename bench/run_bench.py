@@ -280,6 +280,8 @@ def table(result: dict) -> str:
 
 
 def main() -> None:
+    # A SIGTERM (or Ctrl-C) still runs the `finally`s that stop the servers this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     config = settings_from_env()
     WORK.mkdir(exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
