@@ -28,8 +28,8 @@ test: install  ## the whole suite; PostgreSQL/Redis/browser tests skip (and say 
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install  ## performance benchmarks (pytest-benchmark)
-	$(PY) -m pytest -m benchmark --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,ops,rounds $(PYTEST_ARGS)
+bench: install  ## BENCH_USERS learners (1,000,000) behind gunicorn vs a bare-Django floor: bench/results/latest.json
+	$(PY) bench/run_bench.py
 
 fuzz: install  ## schemathesis over every API operation, signed in, all checks (FUZZ_EXAMPLES per operation)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(PY) -m pytest raiplay/tests/test_api_fuzz.py $(PYTEST_ARGS)

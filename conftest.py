@@ -72,7 +72,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Real hashing costs ~0.2 s per user; tests create thousands. Production keeps PBKDF2.
+    # Real hashing costs tens of ms per user; tests create thousands. Production uses Argon2id (settings).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

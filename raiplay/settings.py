@@ -75,6 +75,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# `make bench` only: the floor view (/bench/floor/) and a count of each request's SQL statements
+# (the X-Bench-Queries header), raiplay.bench. Never set in production.
+BENCH_MODE = env.bool("RAIPLAY_BENCH", default=False)
+if BENCH_MODE:
+    MIDDLEWARE.insert(0, "raiplay.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "raiplay.urls"
 WSGI_APPLICATION = "raiplay.wsgi.application"
 ASGI_APPLICATION = "raiplay.asgi.application"
@@ -129,6 +135,16 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Passwords: Argon2id (memory-hard, the winner of the Password Hashing Competition and OWASP's
+# first choice) at OWASP's parameters, m = 19 MiB, t = 2, p = 1 (accounts.hashers), about as
+# slow as PBKDF2 at Django's 1.2 M iterations per login but far costlier to crack on GPUs.
+# PBKDF2 stays after it so accounts made before still sign in; their hash is re-made with
+# Argon2id at their next successful login (Django upgrades a hash made by any later hasher).
+PASSWORD_HASHERS = [
+    "accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,5 +23,10 @@ handler403 = "core.handlers.permission_denied"
 handler404 = "core.handlers.page_not_found"
 handler500 = "core.handlers.server_error"
 
+if settings.BENCH_MODE:  # `make bench`: the bare-framework floor every route is compared with
+    from . import bench
+
+    urlpatterns.insert(0, path("bench/floor/", bench.floor, name="bench-floor"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

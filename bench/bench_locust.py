@@ -1,0 +1,167 @@
+"""The load generator of `make bench`: one process (locust as a library) running many rounds.
+
+Run by bench/run_bench.py: `python bench/bench_locust.py JOB.json`, where the job names the plan
+(prepared credentials: tokens, session cookies, the quest's right answers), the rounds (target,
+server URL, gunicorn master pid), seconds per round, clients, and where the figures go. In each
+round BENCH clients hammer one target with no wait between requests: a closed loop, so requests
+per second is what the server can do with that many clients at once. After a round the largest
+worker's resident memory is read from /proc (the workers are the master's children).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import gevent
+from locust import FastHttpUser, constant, events, task
+from locust.env import Environment
+
+API = "/api/v1"
+QUERIES = "X-Bench-Queries"
+JOB = json.loads(Path(sys.argv[1]).read_text()) if __name__ == "__main__" else {}
+PLAN = json.loads(Path(JOB["plan"]).read_text()) if JOB else {}
+
+# target: (method, path, credentials): "token" a learner's JWT, "session" their session cookie,
+# "fresh" a learner who never played (one per request).
+TARGETS = {
+    "floor": ("GET", "/bench/floor/?bytes={floor_bytes}", None),
+    "auth/login": ("POST", f"{API}/auth/login", None),
+    "games/{id}/attempts (first pass)": ("POST", API + "/games/{quest}/attempts", "fresh"),
+    "users/leaderboard all": ("GET", f"{API}/users/leaderboard?period=all", "token"),
+    "users/leaderboard week": ("GET", f"{API}/users/leaderboard?period=week", "token"),
+    "users/leaderboard around=me": ("GET", f"{API}/users/leaderboard?period=all&around=me", "token"),
+    "games/quests/storyline": ("GET", f"{API}/games/quests/storyline", "token"),
+    "games/": ("GET", f"{API}/games/", "token"),
+    "achievements/": ("GET", f"{API}/achievements/", "token"),
+    "videos/": ("GET", f"{API}/videos/", "token"),
+    "users/me": ("GET", f"{API}/users/me", "token"),
+    "quests/daily": ("GET", f"{API}/quests/daily", "token"),
+    "/ (dashboard page)": ("GET", "/", "session"),
+    "/leaderboard/ (page)": ("GET", "/leaderboard/", "session"),
+}
+ROUND: dict = {}  # the round under way: target, method, path, credentials
+COUNTS = {"queries": 0, "counted": 0, "bytes": 0, "clients": 0}
+FRESH = iter(PLAN.get("fresh", []))
+
+
+def base_target(target: str) -> str:
+    return target.removesuffix(" [redis down]")
+
+
+@events.request.add_listener
+def _count(response=None, exception=None, **_kwargs):
+    if response is None or exception is not None:
+        return
+    COUNTS["bytes"] += len(response.content or b"")
+    value = response.headers.get(QUERIES) if response.headers else None
+    if value is not None:
+        COUNTS["queries"] += int(value)
+        COUNTS["counted"] += 1
+
+
+class Client(FastHttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.learner = PLAN["learners"][COUNTS["clients"] % len(PLAN["learners"])]
+        COUNTS["clients"] += 1
+        self.headers = {}
+        if ROUND["credentials"] == "token":
+            self.headers["Authorization"] = f"Bearer {self.learner['token']}"
+        elif ROUND["credentials"] == "session":
+            self.headers["Cookie"] = f"sessionid={self.learner['session']}"
+
+    @task
+    def hit(self):
+        headers = dict(self.headers)
+        kwargs: dict = {}
+        expected = 200
+        if base_target(ROUND["target"]) == "auth/login":
+            kwargs["data"] = {"username": self.learner["username"], "password": PLAN["password"]}
+        elif ROUND["credentials"] == "fresh":
+            token = next(FRESH, None)
+            if token is None:  # every prepared learner has played: nothing fair left to send
+                gevent.sleep(0.1)
+                return
+            headers["Authorization"] = f"Bearer {token}"
+            kwargs["json"] = {"answers": PLAN["quest"]["answers"]}
+            expected = 201
+        with self.client.request(
+            ROUND["method"], ROUND["path"], headers=headers, name=ROUND["target"], catch_response=True, **kwargs
+        ) as response:
+            if response.status_code != expected:
+                response.failure(f"{response.status_code}: {(response.text or '')[:120]}")
+            elif ROUND["credentials"] == "fresh" and not response.json().get("passed"):
+                response.failure("the right answers did not pass")
+            else:
+                response.success()
+
+
+def workers_rss_mib(master: int) -> float:
+    """The largest resident set among the gunicorn master's workers, in MiB."""
+    largest = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) != master:
+                continue
+            for line in (proc / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    largest = max(largest, int(line.split()[1]))
+        except (OSError, ValueError, IndexError):
+            continue
+    return round(largest / 1024, 1)
+
+
+def run_round(environment: Environment, spec: dict) -> dict:
+    method, path, credentials = TARGETS[base_target(spec["target"])]
+    ROUND.update(
+        target=spec["target"],
+        method=method,
+        path=path.format(floor_bytes=PLAN["floor_bytes"], quest=PLAN["quest"]["id"]),
+        credentials=credentials,
+    )
+    environment.host = spec["url"]
+    COUNTS.update(queries=0, counted=0, bytes=0, clients=0)
+    runner = environment.runner
+    assert runner is not None
+    environment.stats.reset_all()
+    runner.start(JOB["clients"], spawn_rate=JOB["clients"] * 10)
+    gevent.sleep(JOB["seconds"])
+    runner.stop()
+    total = environment.stats.total
+    answered = max(total.num_requests - total.num_failures, 0)
+    return {
+        "target": spec["target"],
+        "requests": total.num_requests,
+        "errors": total.num_failures,
+        "rps": total.total_rps,
+        "p50_ms": total.get_response_time_percentile(0.5) if total.num_requests else None,
+        "p99_ms": total.get_response_time_percentile(0.99) if total.num_requests else None,
+        "queries_per_request": COUNTS["queries"] / COUNTS["counted"] if COUNTS["counted"] else None,
+        "bytes_per_response": COUNTS["bytes"] / answered if answered else None,
+        "worker_rss_mib": workers_rss_mib(spec["pid"]),
+        "error_samples": [str(error.error)[:160] for error in list(environment.stats.errors.values())[:3]],
+    }
+
+
+def main() -> None:
+    environment = Environment(user_classes=[Client], events=events, catch_exceptions=True, stop_timeout=10)
+    environment.create_local_runner()
+    results = []
+    for spec in JOB["rounds"]:
+        figures = run_round(environment, spec)
+        results.append(figures)
+        print(
+            f"bench:   {figures['target']}: {figures['rps']:.0f} req/s, p50 {figures['p50_ms']} ms, "
+            f"{figures['errors']}/{figures['requests']} errors",
+            flush=True,
+        )
+    assert environment.runner is not None
+    environment.runner.quit()
+    Path(JOB["out"]).write_text(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,372 @@
+"""`make bench`: RaiPlay at BENCH_USERS learners behind gunicorn, against a bare-Django floor.
+
+1. `bench_data --users $BENCH_USERS` (does nothing when they are already there), migrate,
+   collectstatic.
+2. The app as deployed (deploy/gunicorn.conf.py, DEBUG off) on a private loopback port with
+   RAIPLAY_BENCH=1: the floor view /bench/floor/ and the X-Bench-Queries header.
+3. Credentials made here, not through the API: 16 learners with a game history (a JWT and a
+   session cookie each), and fresh learners' JWTs for first passes of quest 1.
+4. Rounds of BENCH_SECONDS with BENCH_CLIENTS (16) simultaneous clients (locust, headless, a
+   second process): floor, route, floor, route, …, floor. A route's ratio is its requests per
+   second over the mean of the two floor rounds around it. The leaderboard rounds run again
+   against a second gunicorn whose REDIS_URL is a closed port: the database fallback.
+5. One table on stdout, and bench/results/latest.json (plus a copy named by the time).
+
+Environment: DATABASE_URL (PostgreSQL) and REDIS_URL (required), BENCH_USERS (1000000),
+BENCH_SECONDS (20), BENCH_CLIENTS (16), BENCH_PORT (8790; the Redis-down server uses the next
+port), BENCH_TARGETS (a comma-separated subset of the target names, for a quick look),
+BENCH_RESULTS (where the JSON goes; CI's smoke writes elsewhere than the committed result).
+"""
+
+import json
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = REPO / ".venv" / "bin"
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or REPO / "bench" / "results")
+WORK = REPO / ".bench"
+CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every Redis call fails at once
+
+TARGETS = [
+    "auth/login",
+    "games/{id}/attempts (first pass)",
+    "users/leaderboard all",
+    "users/leaderboard week",
+    "users/leaderboard around=me",
+    "games/quests/storyline",
+    "games/",
+    "achievements/",
+    "videos/",
+    "users/me",
+    "quests/daily",
+    "/ (dashboard page)",
+    "/leaderboard/ (page)",
+]
+REDIS_DOWN = [
+    "users/leaderboard all [redis down]",
+    "users/leaderboard week [redis down]",
+    "users/leaderboard around=me [redis down]",
+]
+SIZED = ["games/", "videos/", "achievements/", "users/leaderboard all", "games/quests/storyline"]
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+def settings_from_env() -> dict:
+    database, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
+    if not database.startswith(("postgres://", "postgresql://")) or not redis_url:
+        sys.exit("bench: set DATABASE_URL (PostgreSQL) and REDIS_URL: a benchmark on SQLite says nothing.")
+    chosen = [name.strip() for name in os.environ.get("BENCH_TARGETS", "").split(",") if name.strip()]
+    unknown = set(chosen) - set(TARGETS + REDIS_DOWN)
+    if unknown:
+        sys.exit(f"bench: unknown BENCH_TARGETS {sorted(unknown)}; known: {TARGETS + REDIS_DOWN}")
+    return {
+        "database": database,
+        "redis": redis_url,
+        "users": int(os.environ.get("BENCH_USERS", 1_000_000)),
+        "seconds": int(os.environ.get("BENCH_SECONDS", 20)),
+        "clients": int(os.environ.get("BENCH_CLIENTS", 16)),
+        "port": int(os.environ.get("BENCH_PORT", 8790)),
+        "targets": [name for name in TARGETS + REDIS_DOWN if name in chosen or not chosen],
+    }
+
+
+def app_env(config: dict, *, redis_url: str, secret: str) -> dict:
+    """The app servers' environment: production settings, bench mode, this run's database and Redis."""
+    passed = {"PATH", "HOME", "LANG", "TZ", "LEADERBOARD_PREFIX"}
+    env = {name: value for name, value in os.environ.items() if name in passed or name.startswith("GUNICORN_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="raiplay.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secret,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=config["database"],
+        REDIS_URL=redis_url,
+        RAIPLAY_BENCH="1",
+        JWT_ACCESS_MINUTES="600",  # the prepared tokens outlive the run
+        AUTH_RATE="1000000/m",  # every login comes from 127.0.0.1: measure the login, not its rate limit
+        LOG_FORMAT="plain",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([str(VENV_BIN / "python"), str(REPO / "manage.py"), *args], env=env, cwd=REPO, check=True)
+
+
+class Server:
+    """One gunicorn as deploy/gunicorn.conf.py runs it, on a loopback port of its own."""
+
+    def __init__(self, name: str, port: int, env: dict):
+        self.name, self.port = name, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = (WORK / f"{name}.log").open("w")
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", str(REPO / "deploy" / "gunicorn.conf.py"), "raiplay.wsgi:application"],
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            cwd=REPO,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped as one, and only it
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"bench: gunicorn {name} exited; see {self.log.name}")
+            if status(f"{self.url}/api/v1/health/") in {200, 503}:
+                return
+            time.sleep(0.5)
+        self.stop()
+        sys.exit(f"bench: gunicorn {name} did not answer in 60 s; see {self.log.name}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def status(url: str, headers: dict | None = None) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10) as response:  # noqa: S310 — our loopback server
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def body_size(url: str, headers: dict) -> int:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:  # noqa: S310
+        return len(response.read())
+
+
+def prepare(config: dict, plan_path: Path) -> dict:
+    """Credentials and answers, made in the database directly (no login, no rate limit in the way)."""
+    import django
+
+    sys.path.insert(0, str(REPO))
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.models import User
+    from games.models import QuestStep
+    from raiplay.management.commands.bench_data import BENCH_PASSWORD, PREFIX, bench_username
+
+    users = config["users"]
+    # Learners with a game history, spread over the id range (so over the board too).
+    picks = [bench_username(5 * (k * max(users - 1, 0) // (5 * config["clients"]))) for k in range(config["clients"])]
+    learners = []
+    for user in User.objects.filter(username__in=picks).order_by("pk"):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        token = str(AccessToken.for_user(user))
+        learners.append({"username": user.username, "token": token, "session": session.session_key})
+    if not learners:
+        sys.exit("bench: no bench learners found; did bench_data run?")
+    quest = QuestStep.objects.select_related("game").order_by("position").first()
+    if quest is None:
+        sys.exit("bench: no quest line: the demo content is missing")
+    answers: list[dict] = []
+    for question in quest.game.questions.prefetch_related("choices"):
+        if question.kind == "number":
+            answers.append({"question": question.pk, "value": question.answer_value})
+        else:
+            answers.append({"question": question.pk, "choices": [c.pk for c in question.choices.all() if c.is_correct]})
+    # Learners who never played: each first pass is a learner passing quest 1 for the first time.
+    wanted = config["seconds"] * 150 + 200
+    fresh = User.objects.filter(username__startswith=PREFIX, games__isnull=True).order_by()[:wanted]
+    plan = {
+        "learners": learners,
+        "password": BENCH_PASSWORD,
+        "quest": {"id": quest.game.pk, "answers": answers},
+        "fresh": [str(AccessToken.for_user(user)) for user in fresh],
+        "floor_bytes": 2048,
+    }
+    plan_path.write_text(json.dumps(plan))
+    return plan
+
+
+def run_phase(config: dict, server: Server, targets: list[str], plan_path: Path, name: str) -> list[dict]:
+    """floor, target, floor, target, …, floor against one server, by one load-generator process."""
+    suffix = " [redis down]" if name == "down" else ""
+    rounds: list[dict] = []
+    for target in targets:
+        rounds += [{"target": "floor" + suffix}, {"target": target}]
+    rounds.append({"target": "floor" + suffix})
+    for spec in rounds:
+        spec.update(url=server.url, pid=server.process.pid)
+    job = WORK / f"job-{name}.json"
+    out = WORK / f"figures-{name}.json"
+    out.unlink(missing_ok=True)
+    job.write_text(
+        json.dumps(
+            {
+                "plan": str(plan_path),
+                "rounds": rounds,
+                "seconds": config["seconds"],
+                "clients": config["clients"],
+                "out": str(out),
+            }
+        )
+    )
+    with (WORK / f"locust-{name}.log").open("w") as locust_log:
+        subprocess.run(
+            [str(VENV_BIN / "python"), str(REPO / "bench" / "bench_locust.py"), str(job)],
+            cwd=REPO,
+            stdout=sys.stdout,
+            stderr=locust_log,
+            check=False,
+        )
+    if not out.exists():
+        sys.exit(f"bench: the load generator wrote no figures; see {WORK / f'locust-{name}.log'}")
+    figures = json.loads(out.read_text())
+    for index in range(1, len(figures), 2):  # each target between its two floor rounds
+        before, row, after = figures[index - 1], figures[index], figures[index + 1]
+        row["floor_rps"] = (before["rps"] + after["rps"]) / 2
+        row["ratio"] = row["rps"] / row["floor_rps"] if row["floor_rps"] else None
+    return figures
+
+
+def machine() -> dict:
+    meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines() if ":" in line)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": round(int(meminfo["MemTotal"].split()[0]) / 1024**2, 1),
+        "load_average": os.getloadavg(),
+        "python": sys.version.split()[0],
+        "commit": commit.stdout.strip(),
+    }
+
+
+def table(result: dict) -> str:
+    header = "| endpoint | req/s | p50 ms | p99 ms | errors | queries/req | worker RSS MiB | × floor |"
+    lines = [header, "|" + " --- |" * 8]
+    for row in result["rows"]:
+
+        def show(value, pattern="{:.0f}"):
+            return "–" if value is None else pattern.format(value)
+
+        lines.append(
+            f"| {row['target']} | {show(row['rps'])} | {show(row['p50_ms'])} | {show(row['p99_ms'])} | "
+            f"{row['errors']}/{row['requests']} | {show(row['queries_per_request'], '{:.1f}')} | "
+            f"{show(row['worker_rss_mib'])} | {show(row.get('ratio'), '{:.2f}')} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    # A SIGTERM (or Ctrl-C) still runs the `finally`s that stop the servers this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    config = settings_from_env()
+    WORK.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(64)
+    env = app_env(config, redis_url=config["redis"], secret=secret)
+    started = time.monotonic()
+    log(f"{config['users']:,} learners, rounds of {config['seconds']} s with {config['clients']} clients")
+    manage(env, "migrate", "--noinput", "-v0")
+    load_started = time.monotonic()
+    manage({**env, "DJANGO_DEBUG": "0"}, "bench_data", "--users", str(config["users"]))
+    load_seconds = time.monotonic() - load_started
+    manage(env, "rebuild_leaderboards")  # Redis as the database has it, whatever ran on it before
+    manage(env, "collectstatic", "--noinput", "-v0")
+    os.environ.update(env)
+    plan_path = WORK / "plan.json"
+    plan = prepare(config, plan_path)
+    log(f"{len(plan['learners'])} learners signed in, {len(plan['fresh'])} fresh learners for first passes")
+    if len(plan["fresh"]) < config["seconds"] * 50:
+        log("few learners left who never played: first passes will run out (load into a fresh database)")
+
+    up_targets = [target for target in config["targets"] if target not in REDIS_DOWN]
+    down_targets = [target for target in config["targets"] if target in REDIS_DOWN]
+    figures: list[dict] = []
+    server = Server("web", config["port"], env)
+    try:
+        # The floor returns what a typical route returns: the median of a few routes' bodies.
+        bearer = {"Authorization": f"Bearer {plan['learners'][0]['token']}"}
+        sizes = [
+            body_size(f"{server.url}{path}", bearer)
+            for path in ("/api/v1/games/", "/api/v1/videos/", "/api/v1/achievements/", "/api/v1/users/leaderboard")
+        ]
+        plan["floor_bytes"] = int(statistics.median(sizes))
+        plan_path.write_text(json.dumps(plan))
+        log(f"floor payload: {plan['floor_bytes']} bytes (the median of {sizes})")
+        if up_targets:
+            figures += run_phase(config, server, up_targets, plan_path, "up")
+    finally:
+        server.stop()
+    if down_targets:
+        # One server at a time (two would share the cores): this one's REDIS_URL is a closed port.
+        down_env = app_env(config, redis_url=CLOSED_REDIS, secret=secret)
+        server = Server("web-redis-down", config["port"] + 1, down_env)
+        try:
+            figures += run_phase(config, server, down_targets, plan_path, "down")
+        finally:
+            server.stop()
+    floors = [row for row in figures if row["target"].startswith("floor")]
+    rows = [row for row in figures if not row["target"].startswith("floor")]
+    floor_row = {
+        "target": "floor (bare Django JSON view, mean of its rounds)",
+        "requests": sum(f["requests"] for f in floors),
+        "errors": sum(f["errors"] for f in floors),
+        "rps": statistics.mean(f["rps"] for f in floors),
+        "p50_ms": statistics.median(f["p50_ms"] for f in floors if f["p50_ms"] is not None),
+        "p99_ms": max(f["p99_ms"] for f in floors if f["p99_ms"] is not None),
+        "queries_per_request": statistics.mean(f["queries_per_request"] or 0 for f in floors),
+        "worker_rss_mib": max(f["worker_rss_mib"] for f in floors),
+        "ratio": 1.0,
+    }
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "users": config["users"],
+        "seconds_per_round": config["seconds"],
+        "clients": config["clients"],
+        "floor_bytes": plan["floor_bytes"],
+        "machine": machine(),
+        "bench_data_seconds": round(load_seconds, 1),
+        "total_seconds": round(time.monotonic() - started, 1),
+        "rows": [floor_row, *rows],
+        "floor_rounds": floors,
+    }
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    text = json.dumps(result, indent=2)
+    (RESULTS / "latest.json").write_text(text + "\n")
+    (RESULTS / f"{stamp}.json").write_text(text + "\n")
+    info = result["machine"]
+    print()
+    print(
+        f"{config['users']:,} learners · {info['nproc']} CPUs · {info['memory_gib']} GiB · "
+        f"{config['clients']} clients · {config['seconds']} s rounds · load average at the end "
+        f"{', '.join(f'{x:.1f}' for x in info['load_average'])}"
+    )
+    print(table(result))
+    log(f"written to {RESULTS / 'latest.json'} in {result['total_seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
