@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
 from core.rewards import RewardsSerializer
-from games.api.serializers import AnswerInput, ChoiceSerializer
-from games.scoring import Answer
+from games.api.serializers import AnswerFeedbackSerializer, AnswerInput, ChoiceSerializer
 
 from .. import streaks
 from ..models import Achievement, DailyQuest, LedgerEntry, Redemption, ReviewItem, ShopItem, UserAchievement
@@ -189,19 +188,9 @@ class ReviewItemSerializer(serializers.ModelSerializer):
 class ReviewAnswerInput(AnswerInput):
     """`{question, choices: [ids]}` or `{question, value}`: one answer, as in a play."""
 
-    def to_answer(self) -> Answer:
-        data = self.validated_data
-        return Answer(
-            question=data["question"],
-            choices=tuple(data["choices"]) if "choices" in data else None,
-            value=data.get("value"),
-        )
 
+class ReviewAnswerOutput(AnswerFeedbackSerializer):
+    """A step's feedback, with when the question comes back and what the review earned."""
 
-class ReviewAnswerOutput(serializers.Serializer):
-    correct = serializers.BooleanField()
-    explanation = serializers.CharField(allow_blank=True)
-    correct_choices = serializers.ListField(child=serializers.IntegerField())
-    answer_value = serializers.FloatField(allow_null=True)
     next_due = serializers.DateField(allow_null=True, help_text="Null: answered right at the last step, retired.")
     rewards = RewardsSerializer()

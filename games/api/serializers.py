@@ -114,17 +114,18 @@ class AnswerInput(serializers.Serializer):
             raise serializers.ValidationError(_("Give either `choices` or `value` for each answer."))
         return attrs
 
-
-class StepAnswerInput(AnswerInput):
-    """One answer of a step-by-step play: `{question, choices}` or `{question, value}`."""
-
     def to_answer(self) -> Answer:
+        """The validated answer, for one-answer routes (a step of a play, a review)."""
         data = self.validated_data
         return Answer(
             question=data["question"],
             choices=tuple(data["choices"]) if "choices" in data else None,
             value=data.get("value"),
         )
+
+
+class StepAnswerInput(AnswerInput):
+    """One answer of a step-by-step play: `{question, choices}` or `{question, value}`."""
 
 
 class AttemptInput(serializers.Serializer):
