@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from games.forms import answer_field
 from games.models import Question
 from games.scoring import Answer
 
@@ -14,31 +15,11 @@ class ReviewForm(forms.Form):
         kwargs["initial"] = {"question": question.pk, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.asked = question
-        choices = [(c.pk, c.text) for c in question.choices.all()]
-        field: forms.Field
-        if question.kind == Question.Kind.NUMBER:
-            field = forms.FloatField(
-                label=question.prompt,
-                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-                error_messages={"required": _("Type a number."), "invalid": _("Type a number.")},
-            )
-        elif question.kind == Question.Kind.MULTIPLE:
-            field = forms.TypedMultipleChoiceField(
-                label=question.prompt,
-                choices=choices,
-                coerce=int,
-                widget=forms.CheckboxSelectMultiple,
-                error_messages={"required": _("Pick at least one answer.")},
-            )
-        else:
-            field = forms.TypedChoiceField(
-                label=question.prompt,
-                choices=choices,
-                coerce=int,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Pick an answer.")},
-            )
-        self.fields["answer"] = field
+        messages = {
+            Question.Kind.NUMBER: {"required": _("Type a number."), "invalid": _("Type a number.")},
+            Question.Kind.MULTIPLE: {"required": _("Pick at least one answer.")},
+        }.get(question.kind, {"required": _("Pick an answer.")})
+        self.fields["answer"] = answer_field(question, label=question.prompt, required=True, error_messages=messages)
 
     def answer(self) -> Answer:
         value = self.cleaned_data["answer"]

@@ -9,6 +9,21 @@ from .models import Question
 from .scoring import Answer
 
 
+def answer_field(question: Question, *, label: str, required: bool, error_messages=None) -> forms.Field:
+    """The input for one question: a number, its checkboxes (multiple) or its radio buttons."""
+    if question.kind == Question.Kind.NUMBER:
+        widget = forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})
+        return forms.FloatField(label=label, required=required, widget=widget, error_messages=error_messages)
+    choices = [(c.pk, c.text) for c in question.choices.all()]
+    if question.kind == Question.Kind.MULTIPLE:
+        field_class, widget = forms.TypedMultipleChoiceField, forms.CheckboxSelectMultiple
+    else:
+        field_class, widget = forms.TypedChoiceField, forms.RadioSelect
+    return field_class(
+        label=label, choices=choices, coerce=int, required=required, widget=widget, error_messages=error_messages
+    )
+
+
 class PlayForm(forms.Form):
     def __init__(self, *args, game, **kwargs):
         super().__init__(*args, **kwargs)
@@ -17,19 +32,7 @@ class PlayForm(forms.Form):
         for number, question in enumerate(self.questions, start=1):
             name = f"q{question.pk}"
             label = f"{number}. {question.prompt}"
-            choices = [(c.pk, c.text) for c in question.choices.all()]
-            field: forms.Field
-            if question.kind == Question.Kind.NUMBER:
-                field = forms.FloatField(label=label, required=False, widget=forms.NumberInput(attrs={"step": "any"}))
-            elif question.kind == Question.Kind.MULTIPLE:
-                field = forms.TypedMultipleChoiceField(
-                    label=label, choices=choices, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
-                )
-            else:
-                field = forms.TypedChoiceField(
-                    label=label, choices=choices, coerce=int, required=False, widget=forms.RadioSelect
-                )
-            self.fields[name] = field
+            self.fields[name] = answer_field(question, label=label, required=False)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
