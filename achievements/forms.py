@@ -1,5 +1,7 @@
 """The review form: one question at a time, answered as in a play."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +17,11 @@ class ReviewForm(forms.Form):
         kwargs["initial"] = {"question": question.pk, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.asked = question
-        messages = {
-            Question.Kind.NUMBER: {"required": _("Type a number."), "invalid": _("Type a number.")},
-            Question.Kind.MULTIPLE: {"required": _("Pick at least one answer.")},
-        }.get(question.kind, {"required": _("Pick an answer.")})
+        messages: dict[str, Any] = {"required": _("Pick an answer.")}
+        if question.kind == Question.Kind.NUMBER:
+            messages = {"required": _("Type a number."), "invalid": _("Type a number.")}
+        elif question.kind == Question.Kind.MULTIPLE:
+            messages = {"required": _("Pick at least one answer.")}
         self.fields["answer"] = answer_field(question, label=question.prompt, required=True, error_messages=messages)
 
     def answer(self) -> Answer:

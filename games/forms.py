@@ -9,18 +9,30 @@ from .models import Question
 from .scoring import Answer
 
 
-def answer_field(question: Question, *, label: str, required: bool, error_messages=None) -> forms.Field:
+def answer_field(
+    question: Question, *, label: str, required: bool, error_messages: dict[str, Any] | None = None
+) -> forms.Field:
     """The input for one question: a number, its checkboxes (multiple) or its radio buttons."""
     if question.kind == Question.Kind.NUMBER:
-        widget = forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})
-        return forms.FloatField(label=label, required=required, widget=widget, error_messages=error_messages)
+        number = forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})
+        return forms.FloatField(label=label, required=required, widget=number, error_messages=error_messages)
     choices = [(c.pk, c.text) for c in question.choices.all()]
     if question.kind == Question.Kind.MULTIPLE:
-        field_class, widget = forms.TypedMultipleChoiceField, forms.CheckboxSelectMultiple
-    else:
-        field_class, widget = forms.TypedChoiceField, forms.RadioSelect
-    return field_class(
-        label=label, choices=choices, coerce=int, required=required, widget=widget, error_messages=error_messages
+        return forms.TypedMultipleChoiceField(
+            label=label,
+            choices=choices,
+            coerce=int,
+            required=required,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages=error_messages,
+        )
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices,
+        coerce=int,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages=error_messages,
     )
 
 
