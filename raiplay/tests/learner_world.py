@@ -137,8 +137,10 @@ def build() -> dict:
         guardian_email="parent@example.com",
         consent_status=ConsentStatus.PENDING,
     )
+    # Signed up without a birth year yet: the dashboard asks for it once ("Tell us").
+    newcomer = UserFactory(username="dren", display_name="Dren", birth_year=None, consent_status=ConsentStatus.UNKNOWN)
     return {
-        "users": {"learner": ana, "teacher": teacher},
+        "users": {"learner": ana, "teacher": teacher, "newcomer": newcomer},
         "quest_done": storyline[0].slug,
         "quest_next": storyline[1].slug,
         "quest_locked": storyline[2].slug,

@@ -24,7 +24,7 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 @dataclass(frozen=True)
 class Page:
     url: str  # filled from learner_world.build(): "/games/{quest_next}/"
-    who: str | None  # "learner", "teacher" or None (signed out)
+    who: str | None  # "learner", "teacher", "newcomer" (no birth year yet) or None (signed out)
     current: str | None  # the destination the navigation marks with aria-current="page"
     status: int = 200
 
@@ -32,6 +32,7 @@ class Page:
 PAGES = [
     Page("/", None, "home"),
     Page("/", "learner", "home"),
+    Page("/", "newcomer", "home"),
     Page("/quests/", "learner", "quests"),
     Page("/review/", "learner", "review"),
     Page("/games/", "learner", "games"),
