@@ -3,8 +3,7 @@
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -449,13 +448,8 @@ def schedule_misses(*, user: User, questions: Iterable[int], missed_on: date | N
     )
 
 
-def _local_day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, tzinfo=ZoneInfo(tz))
-    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz))
-
-
 def rewarded_reviews_on(*, user: User, day: date) -> int:
-    start, end = _local_day_bounds(day, user.timezone)
+    start, end = streaks.local_day_bounds(day, user.timezone)
     return LedgerEntry.objects.filter(
         user=user, reason=Reason.REVIEW, created_at__gte=start, created_at__lt=end, xp__gt=0
     ).count()

@@ -1,7 +1,7 @@
 """Streak rules: a learning day is a local date on which the learner earned activity XP."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone as django_timezone
@@ -17,6 +17,12 @@ class StreakState:
 
 def local_date(moment: datetime, timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """The moments a local date starts and ends (the next one starts), for ledger queries by day."""
+    start = datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(timezone))
 
 
 def advance(state: StreakState, today: date) -> StreakState:
