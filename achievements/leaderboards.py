@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, IntegerField, Max, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -401,41 +401,52 @@ def _score_changes(board: str, before: int, after: int) -> list[BoardScoreChange
     return changes
 
 
-def record(*, user: User, xp: int, at: datetime) -> None:
-    """Move the learner's totals on the all-time and weekly boards by one grant's XP.
+def record(*, user: User, xp: int, at: datetime, xp_before: int | None = None) -> None:
+    """Move the learner's totals on the all-time and weekly boards by one action's XP.
 
-    Call inside the grant's transaction with the user row locked and `user` read under
-    that lock (its `xp` still the total before this grant). Redis follows after commit.
+    Call inside the grant's transaction with the user row locked and `user` read under that
+    lock; `xp_before` is the learner's total before this XP (default `user.xp`, a `user`
+    read before the grant). `at` is the time of the last XP entry. Redis follows after commit.
     """
     if not xp or not _visible(user):
         return
+    before_total = user.xp if xp_before is None else xp_before
     reached = _second(at)
     start = week_start()
     boards = [ALL, _board_name(WEEK, start)] if at >= start else [ALL]
     held = dict(BoardEntry.objects.filter(user_id=user.pk, board__in=boards).values_list("board", "xp"))
     changes: list[BoardScoreChange] = []
+    totals = {}
     for board in boards:
         before = held.get(board, 0)
-        # All time: the user row (locked) is the record. The week: a sum kept by F().
-        after = user.xp + xp if board == ALL else before + xp
-        value = after if board == ALL else F("xp") + xp
-        moved = board in held and BoardEntry.objects.filter(user_id=user.pk, board=board).update(
-            xp=value, reached_at=reached
-        )
-        if not moved:  # new on this board, or its row was just replaced by a rebuild
-            _create_or_add(user.pk, board, after, xp, reached)
+        # All time: the user row (locked) is the record. The week: a sum kept in the row.
+        after = before_total + xp if board == ALL else before + xp
+        totals[board] = after
         changes += _score_changes(board, before, after)
+    _upsert_entries(user.pk, totals, xp, reached)
     BoardScoreChange.objects.bulk_create(changes)
     record_after_commit(user=user, xp=xp, at=at)
 
 
-def _create_or_add(user_id: int, board: str, total: int, xp: int, reached: datetime) -> None:
-    try:
-        with transaction.atomic():
-            BoardEntry.objects.create(user_id=user_id, board=board, xp=total, reached_at=reached)
-    except IntegrityError:
-        # A rebuild committed this learner's row meanwhile, from a ledger without this grant.
-        BoardEntry.objects.filter(user_id=user_id, board=board).update(xp=F("xp") + xp, reached_at=reached)
+def _upsert_entries(user_id: int, totals: dict[str, int], xp: int, reached: datetime) -> None:
+    """Write the learner's entries in one statement: all time set to its total, the week moved by `xp`.
+
+    A weekly row that a rebuild committed meanwhile (from a ledger without this grant) gets
+    the XP added, as an existing one does.
+    """
+    table, qn = BoardEntry._meta.db_table, connection.ops.quote_name
+    at = BoardEntry._meta.get_field("reached_at").get_db_prep_save(reached, connection)
+    rows, params = [], []
+    for board, total in totals.items():
+        rows.append("(%s, %s, %s, %s)")
+        params += [board, user_id, total, at]
+    sql = (
+        f"INSERT INTO {qn(table)} (board, user_id, xp, reached_at) VALUES {', '.join(rows)} "  # noqa: S608 - names only
+        f"ON CONFLICT (board, user_id) DO UPDATE SET reached_at = excluded.reached_at, "
+        f"xp = CASE WHEN excluded.board = %s THEN excluded.xp ELSE {qn(table)}.xp + %s END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ALL, xp])
 
 
 def refresh_entries(user_ids) -> None:

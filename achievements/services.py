@@ -3,9 +3,9 @@
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -81,38 +81,144 @@ def _source(source) -> tuple[str, str]:
     return source._meta.label_lower, str(source.pk)
 
 
-def grant(
-    *, user: User, key: str, reason: str, xp: int = 0, coins: int = 0, source=None, note: str = ""
-) -> Grant | None:
-    """Record one reward; the same key twice grants once. Call inside the caller's transaction.
+# How one action writes a stat (`_write_stats`): SET a value (the time moves only when the
+# value does), RAISE to a value (keep the larger), ADD a delta, or STAMP a value with a
+# given time (XP_TOTAL: the time of the ledger entry, which breaks leaderboard ties).
+SET, RAISE, ADD, STAMP = "set", "raise", "add", "stamp"
+PROGRESS_METRICS = {metrics.XP_TOTAL, metrics.LEVEL, metrics.STREAK_DAYS, metrics.COINS_EARNED}
+COUNTERS = ["xp", "coins", "level", "streak_count", "longest_streak", "last_active_date", "streak_freezes"]
 
-    Locks the user row, so the balance check and the counters move together.
+
+@dataclass
+class Action:
+    """One action of one learner, under the learner's row lock taken once (`begin`).
+
+    Grants move `locked`'s counters in memory; the row, the stats and the boards are written
+    once at the end (`_flush`), so an action costs the same few statements however many
+    rewards it brings.
     """
+
+    user: User  # the caller's object: its counters are brought up to date at the end
+    locked: User  # read under the lock; its counters are kept current in memory
+    level_before: int
+    xp_before: int
+    xp: int = 0  # XP and coins granted in this action
+    coins: int = 0
+    earned_coins: int = 0  # the part of `coins` that counts as earned (COINS_EARNED)
+    xp_at: datetime | None = None  # the last XP entry's time
+    granted: bool = False
+    dirty: bool = False  # the user row must be written
+    writes: dict[str, tuple[str, int, datetime]] = field(default_factory=dict)  # metric -> (kind, value, at)
+    stats: dict[str, int] | None = None  # the learner's stats as they stand after this action's writes
+
+    def stats_now(self) -> dict[str, int]:
+        """Every stat of the learner, read once per action, then kept in memory."""
+        if self.stats is None:
+            stats = dict(UserStat.objects.filter(user=self.locked).values_list("metric", "value"))
+            for metric, (kind, value, _at) in self.writes.items():
+                stats[metric] = _applied(kind, stats.get(metric), value)
+            if self.earned_coins:
+                stats[metrics.COINS_EARNED] = stats.get(metrics.COINS_EARNED, 0) + self.earned_coins
+            self.stats = stats
+            self.sync_progress()
+        return self.stats
+
+    def write(self, metric: str, kind: str, value: int, at: datetime | None = None) -> None:
+        """Note one stat write, done at the end in `_write_stats`."""
+        at = at or timezone.now()
+        pending = self.writes.get(metric)
+        if pending is not None and pending[0] != kind:
+            # Two kinds of write to one metric: the value it ends at, SET.
+            self.writes[metric] = (SET, _applied(kind, self.stats_now()[metric], value), at)
+        elif pending is not None:
+            self.writes[metric] = (kind, _applied(kind, pending[1], value), at)
+        else:
+            self.writes[metric] = (kind, value, at)
+        if self.stats is not None:
+            self.stats[metric] = _applied(kind, self.stats.get(metric), value)
+
+    def sync_progress(self) -> None:
+        # What `_flush` will write for the progression stats, for the achievements checked before it.
+        if self.stats is not None and self.granted:
+            self.stats[metrics.XP_TOTAL] = self.locked.xp
+            self.stats[metrics.LEVEL] = self.locked.level
+            self.stats[metrics.STREAK_DAYS] = self.locked.streak_count
+
+
+def _applied(kind: str, current: int | None, value: int) -> int:
+    if current is None:
+        return value
+    if kind == ADD:
+        return current + value
+    if kind == RAISE:
+        return max(current, value)
+    return value
+
+
+def begin(user: User) -> Action:
+    """Lock the learner's row for one action (inside the caller's transaction)."""
     locked = lock_user(user)
-    if locked.coins + coins < 0:
+    return Action(user=user, locked=locked, level_before=locked.level, xp_before=locked.xp)
+
+
+@dataclass
+class GrantSpec:
+    key: str
+    reason: str
+    xp: int = 0
+    coins: int = 0
+    source: object = None
+    note: str = ""
+
+
+def _grant_all(action: Action, specs: list[GrantSpec]) -> list[LedgerEntry]:
+    """Record these rewards in one statement; keys granted before are skipped. Returns the new entries.
+
+    The ledger key's uniqueness is the guarantee (INSERT … ON CONFLICT DO NOTHING): no
+    savepoint, and a racing twin of the same key grants once. The learner's row is locked
+    (`action`), so the balance checks and the counters move together.
+    """
+    if not specs:
+        return []
+    locked = action.locked
+    if locked.coins + sum(s.coins for s in specs) < 0:
         raise InsufficientCoins()
-    if locked.xp + xp < 0:
+    if locked.xp + sum(s.xp for s in specs) < 0:
         raise DomainError(gettext_lazy("XP cannot go below zero."))
-    source_type, source_id = _source(source)
-    try:
-        with transaction.atomic():
-            entry = LedgerEntry.objects.create(
-                user=locked,
-                key=key,
-                reason=reason,
-                xp=xp,
-                coins=coins,
-                source_type=source_type,
-                source_id=source_id,
-                note=note,
-            )
-    except IntegrityError:
-        return None  # this key was granted already
-    level_before = locked.level
-    new_xp = locked.xp + xp
-    level_after = levels.level_for(new_xp)
-    changes = {"xp": F("xp") + xp, "coins": F("coins") + coins, "level": level_after}
-    if xp > 0 and reason in ACTIVITY_REASONS:
+    now = timezone.now()
+    entries = {}
+    for spec in specs:
+        source_type, source_id = _source(spec.source)
+        entries[spec.key] = LedgerEntry(
+            user_id=locked.pk,
+            key=spec.key,
+            reason=spec.reason,
+            xp=spec.xp,
+            coins=spec.coins,
+            source_type=source_type,
+            source_id=source_id,
+            note=spec.note,
+            created_at=now,
+        )
+    fields = ["user_id", "xp", "coins", "reason", "source_type", "source_id", "key", "note", "created_at"]
+    created = dict(_insert_new(LedgerEntry, list(entries.values()), fields, conflict=["key"], returning=["key", "id"]))
+    new = []
+    for spec in specs:
+        if spec.key not in created:
+            continue  # this key was granted already
+        entry = entries[spec.key]
+        entry.pk = created[spec.key]
+        _apply(action, entry)
+        new.append(entry)
+    return new
+
+
+def _apply(action: Action, entry: LedgerEntry) -> None:
+    locked = action.locked
+    locked.xp += entry.xp
+    locked.coins += entry.coins
+    locked.level = levels.level_for(locked.xp)
+    if entry.xp > 0 and entry.reason in ACTIVITY_REASONS:
         state = streaks.advance(
             streaks.StreakState(
                 count=locked.streak_count,
@@ -122,62 +228,150 @@ def grant(
             ),
             streaks.local_date(entry.created_at, locked.timezone),
         )
-        changes.update(
-            streak_count=state.count,
-            longest_streak=state.longest,
-            last_active_date=state.last_active,
-            streak_freezes=state.freezes,
+        locked.streak_count, locked.longest_streak = state.count, state.longest
+        locked.last_active_date, locked.streak_freezes = state.last_active, state.freezes
+    action.xp += entry.xp
+    action.coins += entry.coins
+    if entry.xp:
+        action.xp_at = entry.created_at
+    if entry.coins > 0 and entry.reason != Reason.SHOP:
+        action.earned_coins += entry.coins
+        if action.stats is not None:
+            action.stats[metrics.COINS_EARNED] = action.stats.get(metrics.COINS_EARNED, 0) + entry.coins
+    action.granted = action.dirty = True
+    action.sync_progress()
+
+
+def _insert_new(model, objs: list, fields: list[str], *, conflict: list[str], returning: list[str]) -> list[tuple]:
+    """INSERT these rows, skipping those whose `conflict` key exists; returns the inserted rows' `returning`.
+
+    Portable SQL (PostgreSQL, SQLite ≥ 3.35): a conflict costs no savepoint and no error.
+    """
+    if not objs:
+        return []
+    opts, qn = model._meta, connection.ops.quote_name
+    model_fields = [opts.get_field(name) for name in fields]
+    columns = [f.column for f in model_fields]
+    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs for f in model_fields]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    into = f"INSERT INTO {qn(opts.db_table)} ({', '.join(map(qn, columns))})"
+    sql = (
+        f"{into} VALUES {', '.join([row] * len(objs))} "
+        f"ON CONFLICT ({', '.join(qn(opts.get_field(c).column) for c in conflict)}) DO NOTHING "
+        f"RETURNING {', '.join(qn(opts.get_field(r).column) for r in returning)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(r) for r in cursor.fetchall()]
+
+
+def _write_stats(user_id: int, writes: Mapping[str, tuple[str, int, datetime]]) -> None:
+    """Write one action's stats in one statement, each by its kind (SET, RAISE, ADD, STAMP).
+
+    Caller holds the user lock. `updated_at` moves when the value does (SET, RAISE), on
+    every ADD, and to the given time on a STAMP.
+    """
+    if not writes:
+        return
+    qn = connection.ops.quote_name
+    table = qn(UserStat._meta.db_table)
+    at_field = UserStat._meta.get_field("updated_at")
+    rows, params = [], []
+    for metric, (_kind, value, at) in sorted(writes.items()):
+        rows.append("(%s, %s, %s, %s)")
+        params += [user_id, metric, value, at_field.get_db_prep_save(at, connection)]
+    by_kind: dict[str, list[str]] = {}
+    for metric, (kind, _value, _at) in writes.items():
+        by_kind.setdefault(kind, []).append(metric)
+
+    def among(*kinds: str) -> tuple[str, list[str]]:
+        names = [m for k in kinds for m in by_kind.get(k, [])]
+        return "excluded.metric IN (" + ", ".join(["%s"] * len(names)) + ")", names
+
+    value_cases, at_cases, case_params, at_params = [], [], [], []
+    if by_kind.get(ADD):
+        cond, names = among(ADD)
+        value_cases.append(f"WHEN {cond} THEN {table}.value + excluded.value")
+        case_params += names
+    if by_kind.get(RAISE):
+        cond, names = among(RAISE)
+        value_cases.append(f"WHEN {cond} AND {table}.value > excluded.value THEN {table}.value")
+        case_params += names
+        at_cases.append(f"WHEN {cond} AND {table}.value >= excluded.value THEN {table}.updated_at")
+        at_params += names
+    if by_kind.get(SET):
+        cond, names = among(SET)
+        at_cases.append(f"WHEN {cond} AND {table}.value = excluded.value THEN {table}.updated_at")
+        at_params += names
+    value_sql = f"CASE {' '.join(value_cases)} ELSE excluded.value END" if value_cases else "excluded.value"
+    at_sql = f"CASE {' '.join(at_cases)} ELSE excluded.updated_at END" if at_cases else "excluded.updated_at"
+    into = f"INSERT INTO {table} (user_id, metric, value, updated_at)"
+    sql = (
+        f"{into} VALUES {', '.join(rows)} "
+        f"ON CONFLICT (user_id, metric) DO UPDATE SET value = {value_sql}, updated_at = {at_sql}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + case_params + at_params)
+
+
+def _flush(action: Action) -> None:
+    """Write what the action changed: the learner's row, their stats, the boards. Once per action."""
+    locked = action.locked
+    if action.dirty:
+        User.objects.filter(pk=locked.pk).update(
+            xp=F("xp") + action.xp,
+            coins=F("coins") + action.coins,
+            level=locked.level,
+            streak_count=locked.streak_count,
+            longest_streak=locked.longest_streak,
+            last_active_date=locked.last_active_date,
+            streak_freezes=locked.streak_freezes,
         )
-    User.objects.filter(pk=locked.pk).update(**changes)
-    user.refresh_from_db(
-        fields=["xp", "coins", "level", "streak_count", "longest_streak", "last_active_date", "streak_freezes"]
-    )
-    _sync_progress_stats(
-        user, earned_coins=max(coins, 0) if reason != Reason.SHOP else 0, xp_changed_at=entry.created_at if xp else None
-    )
-    if xp:
-        leaderboards.record(user=locked, xp=xp, at=entry.created_at)  # `locked` still holds the XP before
-    return Grant(entry=entry, level_before=level_before, level_after=level_after)
+    if action.granted:
+        now = timezone.now()
+        if action.xp_at is not None:
+            action.writes[metrics.XP_TOTAL] = (STAMP, locked.xp, action.xp_at)
+        else:
+            action.writes[metrics.XP_TOTAL] = (SET, locked.xp, now)
+        action.writes[metrics.LEVEL] = (SET, locked.level, now)
+        action.writes[metrics.STREAK_DAYS] = (SET, locked.streak_count, now)
+        if action.earned_coins:
+            action.write(metrics.COINS_EARNED, ADD, action.earned_coins, now)
+    _write_stats(locked.pk, action.writes)
+    action.writes = {}
+    if action.xp and action.xp_at is not None:
+        leaderboards.record(user=locked, xp=action.xp, at=action.xp_at, xp_before=action.xp_before)
+    for name in COUNTERS:
+        setattr(action.user, name, getattr(locked, name))
 
 
-def _sync_progress_stats(user: User, *, earned_coins: int, xp_changed_at) -> None:
-    if xp_changed_at is not None:
-        _set_xp_stat(user, at=xp_changed_at)
-    else:
-        _set_stat(user, metrics.XP_TOTAL, user.xp)
-    _set_stat(user, metrics.LEVEL, user.level)
-    _set_stat(user, metrics.STREAK_DAYS, user.streak_count)
-    if earned_coins:
-        _increment_stat(user, metrics.COINS_EARNED, earned_coins)
+def grant(
+    *,
+    user: User,
+    key: str,
+    reason: str,
+    xp: int = 0,
+    coins: int = 0,
+    source=None,
+    note: str = "",
+    action: Action | None = None,
+) -> Grant | None:
+    """Record one reward; the same key twice grants once. Call inside the caller's transaction.
 
-
-def _set_stat(user: User, metric: str, value: int) -> None:
-    # Written only on change: `updated_at` is when the learner reached this value (leaderboard ties).
-    stat, created = UserStat.objects.get_or_create(user=user, metric=metric, defaults={"value": value})
-    if not created and stat.value != value:
-        UserStat.objects.filter(pk=stat.pk).update(value=value, updated_at=timezone.now())
-
-
-def _set_xp_stat(user: User, *, at) -> None:
-    # The all-time leaderboard breaks ties by when the learner reached their XP: the very
-    # time of the ledger entry, which is also what the Redis score carries.
-    # (`updated_at` is auto_now, so it is set by update(), which skips auto_now.) Caller holds the user lock.
-    stat = UserStat.objects.filter(user=user, metric=metrics.XP_TOTAL)
-    if not stat.update(value=user.xp, updated_at=at):
-        UserStat.objects.get_or_create(user=user, metric=metrics.XP_TOTAL, defaults={"value": user.xp})
-        stat.update(updated_at=at)
-
-
-def _raise_stat(user: User, metric: str, value: int) -> None:
-    stat, created = UserStat.objects.get_or_create(user=user, metric=metric, defaults={"value": value})
-    if not created and stat.value < value:
-        UserStat.objects.filter(pk=stat.pk).update(value=value, updated_at=timezone.now())
-
-
-def _increment_stat(user: User, metric: str, delta: int) -> None:
-    stat, created = UserStat.objects.get_or_create(user=user, metric=metric, defaults={"value": delta})
-    if not created:
-        UserStat.objects.filter(pk=stat.pk).update(value=F("value") + delta, updated_at=timezone.now())
+    With `action` (the learner's row already locked by `begin`), the counters move in memory
+    and the caller's `_flush` writes them; without, this locks, grants and writes at once.
+    """
+    own = action is None
+    if action is None:
+        action = begin(user)
+    level_before = action.locked.level
+    spec = GrantSpec(key=key, reason=reason, xp=xp, coins=coins, source=source, note=note)
+    entries = _grant_all(action, [spec])
+    if own:
+        _flush(action)
+    if not entries:
+        return None
+    return Grant(entry=entries[0], level_before=level_before, level_after=action.locked.level)
 
 
 class RewardLayer:
@@ -192,89 +386,98 @@ class RewardLayer:
         return Rewards(level=user.level, streak=streaks.current_for(user))
 
 
-@transaction.atomic
-def record_activity(*, event: Event) -> Rewards:
+# No savepoint of their own: they run inside the caller's transaction (a play, a video, a
+# question), which rolls back whole on any error they raise.
+@transaction.atomic(savepoint=False)
+def record_activity(*, event: Event, action: Action | None = None) -> Rewards:
     """Turn one event into rewards: XP/coins, streak, stats, daily quests, achievements.
 
-    Runs in the caller's transaction with the user row locked, so two events of one
-    learner are applied one after the other and each reward lands once.
+    Runs in the caller's transaction with the user row locked once (`begin`, or the
+    caller's `action`), so two events of one learner are applied one after the other and
+    each reward lands once.
     """
-    user = event.user
-    level_before = lock_user(user).level
+    action = action or begin(event.user)
     earned = Earned()
     if event.xp or event.coins:
-        granted = grant(
-            user=user, key=event.key, reason=event.reason, xp=event.xp, coins=event.coins, source=event.source
-        )
-        if granted is None:
-            return _finish(earned, user, level_before)  # the same event again: nothing more
+        spec = GrantSpec(key=event.key, reason=event.reason, xp=event.xp, coins=event.coins, source=event.source)
+        if not _grant_all(action, [spec]):
+            return _finish(earned, action)  # the same event again: nothing more
         earned.xp += event.xp
         earned.coins += event.coins
     for metric, delta in event.increments.items():
-        _increment_stat(user, metric, delta)
+        action.write(metric, ADD, delta)
     for metric, value in event.marks.items():
-        _raise_stat(user, metric, value)
+        action.write(metric, RAISE, value)
 
     quest_deltas = dict(event.increments)
     if event.xp and event.reason in ACTIVITY_REASONS:
         quest_deltas[metrics.XP_TOTAL] = event.xp
-    earned.add(_advance_daily_quests(user, quest_deltas))
-    earned.add(unlock_achievements(user=user))
-    return _finish(earned, user, level_before)
+    earned.add(_advance_daily_quests(action, quest_deltas))
+    earned.add(unlock_achievements(user=event.user, action=action))
+    _flush(action)
+    return _finish(earned, action)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record_replay(*, user: User, increments: Mapping[str, int]) -> Rewards:
     """A pass of a game already completed: no XP and no lifetime stat, but today's daily quests move.
 
     Without this, a learner who has passed every game could never finish "play a game" again.
     """
-    level_before = lock_user(user).level
-    earned = _advance_daily_quests(user, increments)
-    earned.add(unlock_achievements(user=user))
-    return _finish(earned, user, level_before)
+    action = begin(user)
+    earned = _advance_daily_quests(action, increments)
+    earned.add(unlock_achievements(user=user, action=action))
+    _flush(action)
+    return _finish(earned, action)
 
 
-def _finish(earned: Earned, user: User, level_before: int) -> Rewards:
+def _finish(earned: Earned, action: Action) -> Rewards:
+    user = action.user
+    for name in COUNTERS:
+        setattr(user, name, getattr(action.locked, name))
     return Rewards(
         level=user.level,
         streak=streaks.current_for(user),
         xp=earned.xp,
         coins=earned.coins,
-        level_up=user.level > level_before,
+        level_up=user.level > action.level_before,
         achievements=earned.achievements,
         daily_quests=earned.daily_quests,
     )
 
 
-def _advance_daily_quests(user: User, deltas: Mapping[str, int]) -> Earned:
+def _advance_daily_quests(action: Action, deltas: Mapping[str, int]) -> Earned:
     earned = Earned()
     if not deltas:
         return earned
+    user = action.locked
     today = streaks.local_date(timezone.now(), user.timezone)
     quests = ensure_daily_quests(user=user, day=today)
+    moved, specs, done_now = [], [], []
     for quest in quests:
         delta = deltas.get(quest.template.metric, 0)
         if not delta or quest.completed_at:
             continue
         quest.progress = min(quest.progress + delta, quest.template.target)
-        done = quest.progress >= quest.template.target
-        if done:
+        if quest.progress >= quest.template.target:
             quest.completed_at = timezone.now()
-        quest.save(update_fields=["progress", "completed_at"])
-        if done:
-            granted = grant(
-                user=user,
-                key=f"{user.pk}:daily:{quest.pk}",
-                reason=Reason.DAILY_QUEST,
-                xp=quest.template.xp_reward,
-                coins=quest.template.coin_reward,
-                source=quest,
+            done_now.append(quest)
+            specs.append(
+                GrantSpec(
+                    key=f"{user.pk}:daily:{quest.pk}",
+                    reason=Reason.DAILY_QUEST,
+                    xp=quest.template.xp_reward,
+                    coins=quest.template.coin_reward,
+                    source=quest,
+                )
             )
-            if granted:
-                earned.xp += quest.template.xp_reward
-                earned.coins += quest.template.coin_reward
-            earned.daily_quests.append(quest.pk)
+        moved.append(quest)
+    if moved:
+        DailyQuest.objects.bulk_update(moved, ["progress", "completed_at"])
+    for entry in _grant_all(action, specs):
+        earned.xp += entry.xp
+        earned.coins += entry.coins
+    earned.daily_quests += [quest.pk for quest in done_now]
     return earned
 
 
@@ -282,58 +485,93 @@ def ensure_daily_quests(*, user: User, day) -> list[DailyQuest]:
     """The learner's three quests for `day`, created by the first activity that moves them.
 
     Reads (`selectors.todays_daily_quests`) never create them; the choice is deterministic,
-    so what a learner saw before is what gets created.
+    so what a learner saw before is what gets created. Caller holds the user lock.
     """
     existing = list(DailyQuest.objects.filter(user=user, date=day).select_related("template"))
     if existing:
         return existing
     chosen = selectors.daily_templates_for(user_id=user.pk, day=day)
-    DailyQuest.objects.bulk_create(
-        [DailyQuest(user=user, date=day, template=template) for template in chosen], ignore_conflicts=True
+    quests = [DailyQuest(user=user, date=day, template=template) for template in chosen]
+    created = dict(
+        _insert_new(
+            DailyQuest,
+            quests,
+            ["user_id", "date", "template_id", "progress", "completed_at"],
+            conflict=["user", "date", "template"],
+            returning=["template", "id"],
+        )
     )
-    return list(DailyQuest.objects.filter(user=user, date=day).select_related("template"))
+    if len(created) < len(quests):  # a twin made some of them meanwhile: read what is there
+        return list(DailyQuest.objects.filter(user=user, date=day).select_related("template"))
+    for quest in quests:
+        quest.pk = created[quest.template.pk]
+    return quests
 
 
-def unlock_achievements(*, user: User) -> Earned:
+def unlock_achievements(*, user: User, action: Action | None = None) -> Earned:
     """Award every active achievement whose threshold the learner's stats now meet.
 
-    Also catches up achievements created after the learner qualified. Caller holds the user lock.
+    Also catches up achievements created after the learner qualified. Caller holds the user
+    lock (`action`); the stats and the achievements not held yet are read once, new ones inserted
+    in one statement and their rewards granted in another. Another round runs only when
+    those rewards moved a stat an achievement still waiting watches (xp_total, level, …).
     """
+    own = action is None
+    if action is None:
+        action = begin(user)
     rewards = Earned()
+    stats = action.stats_now()
+    held = UserAchievement.objects.filter(user=action.locked).values("achievement_id")
+    waiting = list(Achievement.objects.filter(is_active=True).exclude(pk__in=held))
     for _round in range(MAX_UNLOCK_ROUNDS):
-        stats = dict(UserStat.objects.filter(user=user).values_list("metric", "value"))
-        held = set(UserAchievement.objects.filter(user=user).values_list("achievement_id", flat=True))
-        due = [
-            a
-            for a in Achievement.objects.filter(is_active=True).exclude(pk__in=held)
-            if stats.get(a.metric, 0) >= a.threshold
-        ]
+        due = [a for a in waiting if stats.get(a.metric, 0) >= a.threshold]
         if not due:
             break
+        now = timezone.now()
+        created = {
+            row[0]
+            for row in _insert_new(
+                UserAchievement,
+                [UserAchievement(user=action.locked, achievement=a, earned_at=now) for a in due],
+                ["user_id", "achievement_id", "earned_at"],
+                conflict=["user", "achievement"],
+                returning=["achievement"],
+            )
+        }
+        waiting = [a for a in waiting if a not in due]
+        specs = []
         for achievement in due:
-            _, created = UserAchievement.objects.get_or_create(user=user, achievement=achievement)
-            if not created:
+            if achievement.pk not in created:
                 continue
             rewards.achievements.append({"slug": achievement.slug, "title": achievement.title})
             if achievement.xp_reward or achievement.coin_reward:
-                grant(
-                    user=user,
-                    key=f"{user.pk}:achievement:{achievement.pk}",
-                    reason=Reason.ACHIEVEMENT,
-                    xp=achievement.xp_reward,
-                    coins=achievement.coin_reward,
-                    source=achievement,
+                specs.append(
+                    GrantSpec(
+                        key=f"{action.locked.pk}:achievement:{achievement.pk}",
+                        reason=Reason.ACHIEVEMENT,
+                        xp=achievement.xp_reward,
+                        coins=achievement.coin_reward,
+                        source=achievement,
+                    )
                 )
-                rewards.xp += achievement.xp_reward
-                rewards.coins += achievement.coin_reward
+        granted = _grant_all(action, specs)
+        for entry in granted:
+            rewards.xp += entry.xp
+            rewards.coins += entry.coins
+        if not granted or not any(a.metric in PROGRESS_METRICS for a in waiting):
+            break
+    if own:
+        _flush(action)
     return rewards
 
 
 @transaction.atomic
 def award_achievements(*, user: User) -> Rewards:
     """Catch one learner up with the current rules (used by `manage.py award_achievements`)."""
-    level_before = lock_user(user).level
-    return _finish(unlock_achievements(user=user), user, level_before)
+    action = begin(user)
+    earned = unlock_achievements(user=user, action=action)
+    _flush(action)
+    return _finish(earned, action)
 
 
 @transaction.atomic
@@ -346,14 +584,16 @@ def backfill_streak(*, user: User, days: int) -> Rewards:
     through the usual rules, their rewards through `grant`. Nothing happens unless the
     learner was active today, so the streak it makes is one the learner could really have.
     """
-    locked = lock_user(user)
-    level_before = locked.level
+    action = begin(user)
+    locked = action.locked
     today = streaks.local_date(timezone.now(), locked.timezone)
     if locked.last_active_date == today and locked.streak_count < days:
-        User.objects.filter(pk=locked.pk).update(streak_count=days, longest_streak=max(locked.longest_streak, days))
-        user.refresh_from_db(fields=["streak_count", "longest_streak"])
-        _set_stat(user, metrics.STREAK_DAYS, days)
-    return _finish(unlock_achievements(user=user), user, level_before)
+        locked.streak_count, locked.longest_streak = days, max(locked.longest_streak, days)
+        action.dirty = True
+        action.write(metrics.STREAK_DAYS, SET, days)
+    earned = unlock_achievements(user=user, action=action)
+    _flush(action)
+    return _finish(earned, action)
 
 
 @transaction.atomic
@@ -363,23 +603,27 @@ def adjust(*, user: User, xp: int, coins: int, note: str, by: User | None = None
         raise DomainError(gettext_lazy("An adjustment needs a reason."))
     if not xp and not coins:
         raise DomainError(gettext_lazy("An adjustment must change XP or coins."))
-    locked = lock_user(user)
-    if locked.coins + coins < 0:
+    action = begin(user)
+    if action.locked.coins + coins < 0:
         raise InsufficientCoins(
             gettext_lazy("This would leave %(coins)s coins: a balance cannot go below zero."),
-            coins=locked.coins + coins,
+            coins=action.locked.coins + coins,
         )
     # A fresh key per adjustment: two corrections in the same instant are still two entries.
     key = f"{user.pk}:adjustment:{uuid.uuid4().hex}:{by.pk if by else 0}"
-    granted = grant(user=user, key=key, reason=Reason.ADJUSTMENT, xp=xp, coins=coins, note=note.strip()[:200])
+    granted = grant(
+        user=user, key=key, reason=Reason.ADJUSTMENT, xp=xp, coins=coins, note=note.strip()[:200], action=action
+    )
     assert granted is not None  # the key is new, so it cannot have been granted already
+    _flush(action)
     return granted.entry
 
 
 @transaction.atomic
 def redeem_item(*, user: User, item: ShopItem) -> Redemption:
     """Spend coins on a shop item. Locks the user, then the item: never a negative balance or oversold stock."""
-    locked_user = lock_user(user)
+    action = begin(user)
+    locked_user = action.locked
     locked_item = ShopItem.objects.select_for_update().get(pk=item.pk)
     if not locked_item.active:
         raise ItemUnavailable(gettext_lazy("“%(item)s” is no longer available."), item=locked_item.name)
@@ -399,12 +643,14 @@ def redeem_item(*, user: User, item: ShopItem) -> Redemption:
         reason=Reason.SHOP,
         coins=-locked_item.cost_coins,
         source=redemption,
+        action=action,
     )
     if locked_item.stock is not None:
         ShopItem.objects.filter(pk=locked_item.pk).update(stock=F("stock") - 1)
     if locked_item.kind == ShopItem.Kind.STREAK_FREEZE:
-        User.objects.filter(pk=user.pk).update(streak_freezes=F("streak_freezes") + 1)
-        user.refresh_from_db(fields=["streak_freezes"])
+        locked_user.streak_freezes += 1  # under the lock: written with the coins by `_flush`
+        action.dirty = True
+    _flush(action)
     return redemption
 
 
@@ -484,10 +730,9 @@ def answer_review(*, user: User, answer: scoring.Answer) -> ReviewOutcome:
     item.retired_at = None if slot.due_on else timezone.now()
     item.save(update_fields=["step", "due_on", "missed_on", "reviewed_on", "reviews", "retired_at"])
     xp = 0
-    if result.correct:
-        lock_user(user)  # the daily count and the grant move together
-        if rewarded_reviews_on(user=user, day=today) < REVIEW_XP_DAILY_LIMIT:
-            xp = REVIEW_XP
+    action = begin(user)  # the daily count and the grant move together
+    if result.correct and rewarded_reviews_on(user=user, day=today) < REVIEW_XP_DAILY_LIMIT:
+        xp = REVIEW_XP
     event = Event(
         user=user,
         source=item.question,
@@ -496,5 +741,5 @@ def answer_review(*, user: User, answer: scoring.Answer) -> ReviewOutcome:
         xp=xp,
         increments={metrics.REVIEWS_DONE: 1},
     )
-    rewards = record_activity(event=event)
+    rewards = record_activity(event=event, action=action)
     return ReviewOutcome(item=item, result=result, next_due=slot.due_on, rewards=rewards)

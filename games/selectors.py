@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -47,9 +48,18 @@ def quest_states(*, user: User) -> dict[int, str]:
 
 
 def is_locked(*, user: User, game: Game) -> bool:
-    if not game.is_quest:
+    """`quest_states(...)[game] == LOCKED` in one query: the previous published quest is not completed."""
+    if not game.is_quest or not game.is_published:
         return False
-    return quest_states(user=user).get(game.pk) == LOCKED
+    here = QuestStep.objects.filter(game_id=game.pk).values("position")[:1]
+    completed = UserGame.objects.filter(user_id=user.pk, game_id=OuterRef("game_id"), completed_at__isnull=False)
+    previous = (
+        QuestStep.objects.filter(game__is_published=True, position__lt=Subquery(here))
+        .order_by("-position")
+        .annotate(done=Exists(completed))
+        .values_list("done", flat=True)[:1]
+    )
+    return any(not done for done in previous)
 
 
 def games_for(*, user: User, filters: dict | None = None) -> list[Game]:

@@ -63,8 +63,9 @@ def ensure_unlocked(*, user: User, game: Game) -> None:
 def _lock_progress(user: User, game: Game) -> UserGame:
     # Lock the learner's row for this game: two tabs passing at once must not both count
     # as the first pass.
-    progress, _ = UserGame.objects.select_for_update().get_or_create(user=user, game=game)
-    return progress
+    # Insert-if-missing first (no savepoint, no error on a twin's row), then lock what is there.
+    UserGame.objects.bulk_create([UserGame(user=user, game=game)], ignore_conflicts=True)
+    return UserGame.objects.select_for_update().get(user=user, game=game)
 
 
 def _record_result(*, user: User, game: Game, progress: UserGame, attempt: Attempt) -> AttemptResult:
