@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -109,32 +109,37 @@ class Action:
     granted: bool = False
     dirty: bool = False  # the user row must be written
     writes: dict[str, tuple[str, int, datetime]] = field(default_factory=dict)  # metric -> (kind, value, at)
-    stats: dict[str, int] | None = None  # the learner's stats as they stand after this action's writes
+    stats: dict[str, int] | None = None  # the watched stats as they stand after this action's writes (`watch`)
+    watched: set[str] = field(default_factory=set)
 
-    def stats_now(self) -> dict[str, int]:
-        """Every stat of the learner, read once per action, then kept in memory."""
-        if self.stats is None:
-            stats = dict(UserStat.objects.filter(user=self.locked).values_list("metric", "value"))
-            for metric, (kind, value, _at) in self.writes.items():
+    def watch(self, stored: Mapping[str, int | None]) -> dict[str, int]:
+        """The stats achievements watch, from their stored values (None: no row) to where this
+        action takes them; kept current in memory by later writes and grants."""
+        stats = {metric: value for metric, value in stored.items() if value is not None}
+        for metric in stored:
+            if metric in self.writes:
+                kind, value, _at = self.writes[metric]
                 stats[metric] = _applied(kind, stats.get(metric), value)
-            if self.earned_coins:
-                stats[metrics.COINS_EARNED] = stats.get(metrics.COINS_EARNED, 0) + self.earned_coins
-            self.stats = stats
-            self.sync_progress()
-        return self.stats
+        if self.earned_coins and metrics.COINS_EARNED in stored:
+            stats[metrics.COINS_EARNED] = stats.get(metrics.COINS_EARNED, 0) + self.earned_coins
+        self.stats, self.watched = stats, set(stored)
+        self.sync_progress()
+        return stats
 
     def write(self, metric: str, kind: str, value: int, at: datetime | None = None) -> None:
         """Note one stat write, done at the end in `_write_stats`."""
         at = at or timezone.now()
         pending = self.writes.get(metric)
         if pending is not None and pending[0] != kind:
-            # Two kinds of write to one metric: the value it ends at, SET.
-            self.writes[metric] = (SET, _applied(kind, self.stats_now()[metric], value), at)
+            # Two kinds of write to one metric (no event does this): SET the value it ends at.
+            stored = UserStat.objects.filter(user=self.locked, metric=metric).values_list("value", flat=True).first()
+            now = _applied(kind, _applied(pending[0], stored, pending[1]), value)
+            self.writes[metric] = (SET, now, at)
         elif pending is not None:
             self.writes[metric] = (kind, _applied(kind, pending[1], value), at)
         else:
             self.writes[metric] = (kind, value, at)
-        if self.stats is not None:
+        if self.stats is not None and metric in self.watched:
             self.stats[metric] = _applied(kind, self.stats.get(metric), value)
 
     def sync_progress(self) -> None:
@@ -520,9 +525,13 @@ def unlock_achievements(*, user: User, action: Action | None = None) -> Earned:
     if action is None:
         action = begin(user)
     rewards = Earned()
-    stats = action.stats_now()
+    # One read: the active achievements not held yet, each with the learner's stored value of its metric.
     held = UserAchievement.objects.filter(user=action.locked).values("achievement_id")
-    waiting = list(Achievement.objects.filter(is_active=True).exclude(pk__in=held))
+    stored = UserStat.objects.filter(user=action.locked, metric=OuterRef("metric")).values("value")[:1]
+    waiting = list(
+        Achievement.objects.filter(is_active=True).exclude(pk__in=held).annotate(stored=Subquery(stored))
+    )
+    stats = action.watch({a.metric: a.stored for a in waiting})
     for _round in range(MAX_UNLOCK_ROUNDS):
         due = [a for a in waiting if stats.get(a.metric, 0) >= a.threshold]
         if not due:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -62,10 +62,15 @@ def ensure_unlocked(*, user: User, game: Game) -> None:
 
 def _lock_progress(user: User, game: Game) -> UserGame:
     # Lock the learner's row for this game: two tabs passing at once must not both count
-    # as the first pass.
-    # Insert-if-missing first (no savepoint, no error on a twin's row), then lock what is there.
-    UserGame.objects.bulk_create([UserGame(user=user, game=game)], ignore_conflicts=True)
-    return UserGame.objects.select_for_update().get(user=user, game=game)
+    # as the first pass. One statement makes the row if missing and locks it (an upsert's
+    # no-op update takes the row lock), with no savepoint and no error on a twin's row.
+    table, qn = UserGame._meta.db_table, connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(table)} (user_id, game_id, best_score, attempts_count) VALUES (%s, %s, 0, 0) "  # noqa: S608 - names only
+        f"ON CONFLICT (user_id, game_id) DO UPDATE SET attempts_count = {qn(table)}.attempts_count "
+        "RETURNING id, user_id, game_id, completed_at, best_score, attempts_count"
+    )
+    return next(iter(UserGame.objects.raw(sql, [user.pk, game.pk])))
 
 
 def _record_result(*, user: User, game: Game, progress: UserGame, attempt: Attempt) -> AttemptResult:

@@ -305,7 +305,8 @@ def test_answering_a_review_takes_as_many_queries_however_many_are_due(learner, 
             services.answer_review(user=learner, answer=right(second))
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[1] <= 36  # the reward layer: ledger, streak, stats, boards, daily quests, achievements
+    # Lowered from 36 by issue 12: one user lock, one stats upsert, achievements read once.
+    assert counts[1] <= 20  # the reward layer: ledger, streak, stats, boards, daily quests, achievements
 
 
 # ---- the review daily quest -------------------------------------------------------------------
