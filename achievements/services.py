@@ -528,9 +528,7 @@ def unlock_achievements(*, user: User, action: Action | None = None) -> Earned:
     # One read: the active achievements not held yet, each with the learner's stored value of its metric.
     held = UserAchievement.objects.filter(user=action.locked).values("achievement_id")
     stored = UserStat.objects.filter(user=action.locked, metric=OuterRef("metric")).values("value")[:1]
-    waiting = list(
-        Achievement.objects.filter(is_active=True).exclude(pk__in=held).annotate(stored=Subquery(stored))
-    )
+    waiting = list(Achievement.objects.filter(is_active=True).exclude(pk__in=held).annotate(stored=Subquery(stored)))
     stats = action.watch({a.metric: a.stored for a in waiting})
     for _round in range(MAX_UNLOCK_ROUNDS):
         due = [a for a in waiting if stats.get(a.metric, 0) >= a.threshold]
