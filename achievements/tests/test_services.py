@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
@@ -96,6 +98,57 @@ def test_grant_keeps_progress_stats(learner):
     assert stat(learner, metrics.LEVEL) == 2
     assert stat(learner, metrics.STREAK_DAYS) == 1
     assert stat(learner, metrics.COINS_EARNED) == 12  # spending does not lower what was earned
+
+
+def stamp(user, metric):
+    return UserStat.objects.get(user=user, metric=metric).updated_at
+
+
+def test_the_xp_stat_carries_the_time_of_the_last_xp_entry_and_coins_alone_leave_it(learner, monkeypatch):
+    from django.utils import timezone
+
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    first = grant(user=learner, key="a", reason=Reason.GAME, xp=20, coins=5)
+    assert stamp(learner, metrics.XP_TOTAL) == first.entry.created_at
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(minutes=5))
+    grant(user=learner, key="b", reason=Reason.ADJUSTMENT, coins=3, note="coins only")
+    assert stamp(learner, metrics.XP_TOTAL) == first.entry.created_at  # same XP: reached then
+    assert stamp(learner, metrics.LEVEL) == start  # unchanged values keep their time
+    assert stamp(learner, metrics.COINS_EARNED) == start + timedelta(minutes=5)  # an increment moves it
+    later = grant(user=learner, key="c", reason=Reason.GAME, xp=1)
+    assert stamp(learner, metrics.XP_TOTAL) == later.entry.created_at
+    assert stat(learner, metrics.XP_TOTAL) == 21
+    assert stat(learner, metrics.COINS_EARNED) == 8
+
+
+def test_stats_of_one_action_are_set_raised_and_added_in_one_statement(learner, monkeypatch):
+    from django.utils import timezone
+
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    UserStat.objects.bulk_create(
+        [
+            UserStat(user=learner, metric="game:high", value=5),
+            UserStat(user=learner, metric="game:low", value=1),
+            UserStat(user=learner, metric="games_completed", value=2),
+        ]
+    )
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(minutes=1))
+    with transaction.atomic():
+        action = services.begin(learner)
+        action.write("game:high", services.RAISE, 3)  # below: kept, and so is its time
+        action.write("game:low", services.RAISE, 4)  # above: raised
+        action.write("game:new", services.RAISE, 1)
+        action.write("games_completed", services.ADD, 1)
+        action.write("games_completed", services.ADD, 2)
+        with CaptureQueriesContext(connection) as queries:
+            services._flush(action)
+    assert len(queries) == 1
+    assert (stat(learner, "game:high"), stamp(learner, "game:high")) == (5, start)
+    assert (stat(learner, "game:low"), stamp(learner, "game:low")) == (4, start + timedelta(minutes=1))
+    assert stat(learner, "game:new") == 1
+    assert (stat(learner, "games_completed"), stamp(learner, "games_completed")) == (5, start + timedelta(minutes=1))
 
 
 def test_adjustment_needs_a_reason_and_is_a_new_entry(learner):
