@@ -113,6 +113,7 @@ def app_env(config: dict, *, redis_url: str, secret: str) -> dict:
         AUTH_RATE="1000000/m",  # every login comes from 127.0.0.1: measure the login, not its rate limit
         LOG_FORMAT="plain",
         PYTHONUNBUFFERED="1",
+        GLIBC_TUNABLES="glibc.malloc.hugetlb=1",  # as the Dockerfile sets it
     )
     return env
 

@@ -43,9 +43,11 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 # glibc raises its mmap threshold to the size of the first big block freed, so later 19 MiB
 # blocks come from the thread's own malloc arena and stay there (183 MiB after 16 logins at
 # once). A fixed threshold keeps every block of 1 MiB or more in its own mapping, returned to
-# the system when freed (107 MiB after the same logins; an mmap per hash costs far less than
-# the hash). The master sets it before forking, so every worker inherits it; MALLOC_MMAP_THRESHOLD_
-# in the environment (glibc's own knob) wins. Not glibc (musl): nothing to tune.
+# the system when freed (107 MiB after the same logins). The price is faulting the block in
+# again at each hash: 10 ms of system time on a ~25 ms hash in 4 KiB pages, ~3 ms with the
+# Dockerfile's GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (transparent huge pages). The master sets
+# it before forking, so every worker inherits it; MALLOC_MMAP_THRESHOLD_ in the environment
+# (glibc's own knob) wins, GUNICORN_MMAP_THRESHOLD=0 turns it off. Not glibc (musl): no-op.
 MMAP_THRESHOLD = _int("GUNICORN_MMAP_THRESHOLD", 1024 * 1024)
 M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
