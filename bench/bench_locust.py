@@ -5,51 +5,48 @@ Run by bench/run_bench.py: `python bench/bench_locust.py JOB.json`, where the jo
 server URL, gunicorn master pid), seconds per round, clients, and where the figures go. In each
 round BENCH clients hammer one target with no wait between requests: a closed loop, so requests
 per second is what the server can do with that many clients at once. After a round the largest
-worker's resident memory is read from /proc (the workers are the master's children).
+worker's resident memory is read from /proc (the workers are the master's children). A soak round
+(run_bench.py's BENCH_SOAK_SECONDS) names a mix of targets instead, each request picking one, and
+its own length; every round also reports its slowest request and how many took over a second
+(with their times, for a soak: run_bench.py counts those during its rebuild).
 """
 
 import json
+import random
 import sys
+import time
 from pathlib import Path
 
 import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.env import Environment
+from targets import ROUTES, base_target
 
-API = "/api/v1"
 QUERIES = "X-Bench-Queries"
 JOB = json.loads(Path(sys.argv[1]).read_text()) if __name__ == "__main__" else {}
 PLAN = json.loads(Path(JOB["plan"]).read_text()) if JOB else {}
+SLOW_MS = 1000  # a request slower than this counts as slow (the soak's figure)
+SLOW_KEPT = 5000  # slow requests remembered with their time, for the rebuild window
 
-# target: (method, path, credentials): "token" a learner's JWT, "session" their session cookie,
-# "fresh" a learner who never played (one per request).
-TARGETS = {
-    "floor": ("GET", "/bench/floor/?bytes={floor_bytes}", None),
-    "auth/login": ("POST", f"{API}/auth/login", None),
-    "games/{id}/attempts (first pass)": ("POST", API + "/games/{quest}/attempts", "fresh"),
-    "users/leaderboard all": ("GET", f"{API}/users/leaderboard?period=all", "token"),
-    "users/leaderboard week": ("GET", f"{API}/users/leaderboard?period=week", "token"),
-    "users/leaderboard around=me": ("GET", f"{API}/users/leaderboard?period=all&around=me", "token"),
-    "games/quests/storyline": ("GET", f"{API}/games/quests/storyline", "token"),
-    "games/": ("GET", f"{API}/games/", "token"),
-    "achievements/": ("GET", f"{API}/achievements/", "token"),
-    "videos/": ("GET", f"{API}/videos/", "token"),
-    "users/me": ("GET", f"{API}/users/me", "token"),
-    "quests/daily": ("GET", f"{API}/quests/daily", "token"),
-    "/ (dashboard page)": ("GET", "/", "session"),
-    "/leaderboard/ (page)": ("GET", "/leaderboard/", "session"),
-}
-ROUND: dict = {}  # the round under way: target, method, path, credentials
-COUNTS = {"queries": 0, "counted": 0, "bytes": 0, "clients": 0}
+ROUND: dict = {}  # the round under way: target, method, path, credentials (or a mix of them)
+COUNTS = {"queries": 0, "counted": 0, "bytes": 0, "clients": 0, "slow": 0, "max_ms": 0.0}
+SLOW: list[list] = []  # [unix time, ms, target] of slow requests, the first SLOW_KEPT of a round
 FRESH = iter(PLAN.get("fresh", []))
 
 
-def base_target(target: str) -> str:
-    return target.removesuffix(" [redis down]")
+def request_spec(target: str) -> dict:
+    method, path, credentials = ROUTES[base_target(target)]
+    path = path.format(floor_bytes=PLAN["floor_bytes"], quest=PLAN["quest"]["id"])
+    return {"target": target, "method": method, "path": path, "credentials": credentials}
 
 
 @events.request.add_listener
-def _count(response=None, exception=None, **_kwargs):
+def _count(response=None, exception=None, response_time=0.0, name="", **_kwargs):
+    COUNTS["max_ms"] = max(COUNTS["max_ms"], response_time)
+    if response_time > SLOW_MS:
+        COUNTS["slow"] += 1
+        if len(SLOW) < SLOW_KEPT:
+            SLOW.append([time.time(), round(response_time), name])
     if response is None or exception is not None:
         return
     COUNTS["bytes"] += len(response.content or b"")
@@ -65,20 +62,21 @@ class Client(FastHttpUser):
     def on_start(self):
         self.learner = PLAN["learners"][COUNTS["clients"] % len(PLAN["learners"])]
         COUNTS["clients"] += 1
-        self.headers = {}
-        if ROUND["credentials"] == "token":
-            self.headers["Authorization"] = f"Bearer {self.learner['token']}"
-        elif ROUND["credentials"] == "session":
-            self.headers["Cookie"] = f"sessionid={self.learner['session']}"
+        self.credentials = {
+            "token": {"Authorization": f"Bearer {self.learner['token']}"},
+            "session": {"Cookie": f"sessionid={self.learner['session']}"},
+        }
 
     @task
     def hit(self):
-        headers = dict(self.headers)
+        # A soak round mixes its targets: each request picks one.
+        spec = random.choice(ROUND["mix"]) if ROUND.get("mix") else ROUND  # noqa: S311 — a load mix, not a secret
+        headers = dict(self.credentials.get(spec["credentials"], {}))
         kwargs: dict = {}
         expected = 200
-        if base_target(ROUND["target"]) == "auth/login":
+        if base_target(spec["target"]) == "auth/login":
             kwargs["data"] = {"username": self.learner["username"], "password": PLAN["password"]}
-        elif ROUND["credentials"] == "fresh":
+        elif spec["credentials"] == "fresh":
             token = next(FRESH, None)
             if token is None:  # every prepared learner has played: nothing fair left to send
                 gevent.sleep(0.1)
@@ -87,11 +85,11 @@ class Client(FastHttpUser):
             kwargs["json"] = {"answers": PLAN["quest"]["answers"]}
             expected = 201
         with self.client.request(
-            ROUND["method"], ROUND["path"], headers=headers, name=ROUND["target"], catch_response=True, **kwargs
+            spec["method"], spec["path"], headers=headers, name=spec["target"], catch_response=True, **kwargs
         ) as response:
             if response.status_code != expected:
                 response.failure(f"{response.status_code}: {(response.text or '')[:120]}")
-            elif ROUND["credentials"] == "fresh" and not response.json().get("passed"):
+            elif spec["credentials"] == "fresh" and not response.json().get("passed"):
                 response.failure("the right answers did not pass")
             else:
                 response.success()
@@ -115,20 +113,19 @@ def workers_rss_mib(master: int) -> float:
 
 
 def run_round(environment: Environment, spec: dict) -> dict:
-    method, path, credentials = TARGETS[base_target(spec["target"])]
-    ROUND.update(
-        target=spec["target"],
-        method=method,
-        path=path.format(floor_bytes=PLAN["floor_bytes"], quest=PLAN["quest"]["id"]),
-        credentials=credentials,
-    )
+    ROUND.clear()
+    if spec.get("mix"):
+        ROUND.update(target=spec["target"], mix=[request_spec(target) for target in spec["mix"]])
+    else:
+        ROUND.update(request_spec(spec["target"]))
     environment.host = spec["url"]
-    COUNTS.update(queries=0, counted=0, bytes=0, clients=0)
+    COUNTS.update(queries=0, counted=0, bytes=0, clients=0, slow=0, max_ms=0.0)
+    SLOW.clear()
     runner = environment.runner
     assert runner is not None
     environment.stats.reset_all()
     runner.start(JOB["clients"], spawn_rate=JOB["clients"] * 10)
-    gevent.sleep(JOB["seconds"])
+    gevent.sleep(spec.get("seconds", JOB["seconds"]))
     runner.stop()
     total = environment.stats.total
     answered = max(total.num_requests - total.num_failures, 0)
@@ -142,6 +139,9 @@ def run_round(environment: Environment, spec: dict) -> dict:
         "queries_per_request": COUNTS["queries"] / COUNTS["counted"] if COUNTS["counted"] else None,
         "bytes_per_response": COUNTS["bytes"] / answered if answered else None,
         "worker_rss_mib": workers_rss_mib(spec["pid"]),
+        "max_ms": round(COUNTS["max_ms"]),
+        "over_1s": COUNTS["slow"],
+        "slow": list(SLOW) if spec.get("mix") else [],
         "error_samples": [str(error.error)[:160] for error in list(environment.stats.errors.values())[:3]],
     }
 

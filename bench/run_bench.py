@@ -10,12 +10,21 @@
    second process): floor, route, floor, route, …, floor. A route's ratio is its requests per
    second over the mean of the two floor rounds around it. The leaderboard rounds run again
    against a second gunicorn whose REDIS_URL is a closed port: the database fallback.
-5. One table on stdout, and bench/results/latest.json (plus a copy named by the time).
+5. The workers' memory at idle: right after the server starts and has answered one request of
+   each kind (every GET target and a login), the largest worker's RSS (what the rounds report
+   under load too; it counts pages shared with the master in full), PSS and USS, and the whole
+   server's PSS (master and workers: what it really costs).
+6. With BENCH_SOAK_SECONDS (e.g. 600): a soak of that long against the same server, the clients
+   mixing every chosen GET target, while `manage.py rebuild_leaderboards` runs in a separate
+   process from its midpoint: the slowest request, how many took over 1 s (during the rebuild
+   and in all), the errors. BENCH_SECONDS=0 runs the soak alone, without rounds.
+7. One table on stdout, and bench/results/latest.json (plus a copy named by the time).
 
 Environment: DATABASE_URL (PostgreSQL) and REDIS_URL (required), BENCH_USERS (1000000),
 BENCH_SECONDS (20), BENCH_CLIENTS (16), BENCH_PORT (8790; the Redis-down server uses the next
 port), BENCH_TARGETS (a comma-separated subset of the target names, for a quick look),
-BENCH_RESULTS (where the JSON goes; CI's smoke writes elsewhere than the committed result).
+BENCH_RESULTS (where the JSON goes; CI's smoke writes elsewhere than the committed result),
+BENCH_SOAK_SECONDS (0: no soak).
 """
 
 import json
@@ -27,9 +36,12 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from targets import ROUTES, reads
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
@@ -79,6 +91,7 @@ def settings_from_env() -> dict:
         "seconds": int(os.environ.get("BENCH_SECONDS", 20)),
         "clients": int(os.environ.get("BENCH_CLIENTS", 16)),
         "port": int(os.environ.get("BENCH_PORT", 8790)),
+        "soak_seconds": int(os.environ.get("BENCH_SOAK_SECONDS", 0)),
         "targets": [name for name in TARGETS + REDIS_DOWN if name in chosen or not chosen],
     }
 
@@ -100,6 +113,7 @@ def app_env(config: dict, *, redis_url: str, secret: str) -> dict:
         AUTH_RATE="1000000/m",  # every login comes from 127.0.0.1: measure the login, not its rate limit
         LOG_FORMAT="plain",
         PYTHONUNBUFFERED="1",
+        GLIBC_TUNABLES="glibc.malloc.hugetlb=1",  # as the Dockerfile sets it
     )
     return env
 
@@ -157,6 +171,70 @@ def status(url: str, headers: dict | None = None) -> int:
 def body_size(url: str, headers: dict) -> int:
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:  # noqa: S310
         return len(response.read())
+
+
+def rollup_kib(text: str) -> dict[str, int]:
+    """/proc/PID/smaps_rollup's fields, in KiB: {"Rss": …, "Pss": …, "Private_Dirty": …}."""
+    fields = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        parts = value.split()
+        if len(parts) == 2 and parts[1] == "kB" and parts[0].isdigit():
+            fields[name.strip()] = int(parts[0])
+    return fields
+
+
+def memory_summary(master: dict[str, int], workers: list[dict[str, int]]) -> dict:
+    """The largest worker's RSS, PSS and USS (private pages), and the server's PSS, in MiB."""
+
+    def mib(kib: float) -> float:
+        return round(kib / 1024, 1)
+
+    def uss(fields: dict[str, int]) -> int:
+        return fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+
+    return {
+        "workers": len(workers),
+        "worker_rss_mib": mib(max((w.get("Rss", 0) for w in workers), default=0)),
+        "worker_pss_mib": mib(max((w.get("Pss", 0) for w in workers), default=0)),
+        "worker_uss_mib": mib(max((uss(w) for w in workers), default=0)),
+        "server_pss_mib": mib(master.get("Pss", 0) + sum(w.get("Pss", 0) for w in workers)),
+    }
+
+
+def server_memory(master: int) -> dict:
+    """memory_summary of a gunicorn master and its workers (its children), read from /proc."""
+    workers = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                workers.append(rollup_kib((proc / "smaps_rollup").read_text()))
+        except (OSError, ValueError, IndexError):
+            continue  # a worker that exited meanwhile
+    return memory_summary(rollup_kib(Path(f"/proc/{master}/smaps_rollup").read_text()), workers)
+
+
+def warm_up(server: Server, plan: dict, targets: list[str]) -> None:
+    """One request of each kind a round will send (no first pass: it would use up a fresh learner)."""
+    learner = plan["learners"][0]
+    credentials = {
+        "token": {"Authorization": f"Bearer {learner['token']}"},
+        "session": {"Cookie": f"sessionid={learner['session']}"},
+    }
+    for target in dict.fromkeys([*reads(targets), "auth/login"]):
+        _method, path, kind = ROUTES[target.removesuffix(" [redis down]")]
+        data = None
+        if target == "auth/login":
+            data = urllib.parse.urlencode({"username": learner["username"], "password": plan["password"]}).encode()
+        headers = credentials.get(kind or "", {})
+        request = urllib.request.Request(server.url + path, data=data, headers=headers)  # noqa: S310 — loopback
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 — our loopback server
+                response.read()
+        except urllib.error.HTTPError as error:
+            log(f"warm-up: {target} answered {error.code}")
 
 
 def prepare(config: dict, plan_path: Path) -> dict:
@@ -251,6 +329,77 @@ def run_phase(config: dict, server: Server, targets: list[str], plan_path: Path,
     return figures
 
 
+def soak_summary(figures: dict, rebuild: dict) -> dict:
+    """The soak's figures, with the slow requests counted inside the rebuild's window."""
+    slow = figures.pop("slow", [])
+    during = [ms for at, ms, _target in slow if rebuild["started"] <= at <= rebuild["ended"]]
+    by_target: dict[str, int] = {}
+    for _at, _ms, target in slow:
+        by_target[target] = by_target.get(target, 0) + 1
+    return {
+        **figures,
+        "over_1s_during_rebuild": len(during),
+        "max_ms_during_rebuild": max(during, default=None),
+        "over_1s_by_target": dict(sorted(by_target.items(), key=lambda item: -item[1])),
+        "slow_kept": len(slow),  # the load generator keeps at most this many with their times
+        "rebuild_seconds": round(rebuild["ended"] - rebuild["started"], 1),
+        "rebuild_started_s": round(rebuild["started"] - rebuild["soak_started"], 1),
+        "rebuild_ok": rebuild["ok"],
+    }
+
+
+def run_soak(config: dict, server: Server, env: dict, plan_path: Path) -> dict:
+    """A mix of the GET targets for soak_seconds, with `rebuild_leaderboards` started at its midpoint."""
+    mix = reads([target for target in config["targets"] if target in TARGETS]) or reads(TARGETS)
+    job, out = WORK / "job-soak.json", WORK / "figures-soak.json"
+    out.unlink(missing_ok=True)
+    spec = {"target": "soak mix", "mix": mix, "seconds": config["soak_seconds"]}
+    spec.update(url=server.url, pid=server.process.pid)
+    job.write_text(
+        json.dumps(
+            {
+                "plan": str(plan_path),
+                "rounds": [spec],
+                "seconds": config["soak_seconds"],
+                "clients": config["clients"],
+                "out": str(out),
+            }
+        )
+    )
+    log(f"soak: {config['soak_seconds']} s of {len(mix)} GET targets mixed, a leaderboard rebuild from its midpoint")
+    with (WORK / "locust-soak.log").open("w") as locust_log:
+        soak_started = time.time()
+        locust = subprocess.Popen(
+            [str(VENV_BIN / "python"), str(REPO / "bench" / "bench_locust.py"), str(job)],
+            cwd=REPO,
+            stdout=sys.stdout,
+            stderr=locust_log,
+        )
+        try:
+            time.sleep(config["soak_seconds"] / 2)
+            started = time.time()
+            with (WORK / "rebuild-soak.log").open("w") as rebuild_log:
+                rebuilt = subprocess.run(
+                    [str(VENV_BIN / "python"), str(REPO / "manage.py"), "rebuild_leaderboards"],
+                    env=env,
+                    cwd=REPO,
+                    stdout=rebuild_log,
+                    stderr=subprocess.STDOUT,
+                    check=False,
+                )
+            rebuild = {"soak_started": soak_started, "started": started, "ended": time.time()}
+            rebuild["ok"] = rebuilt.returncode == 0
+            log(f"soak: the rebuild took {rebuild['ended'] - started:.1f} s (exit {rebuilt.returncode})")
+            locust.wait()
+        finally:
+            if locust.poll() is None:
+                locust.terminate()
+                locust.wait()
+    if not out.exists():
+        sys.exit(f"bench: the soak's load generator wrote no figures; see {WORK / 'locust-soak.log'}")
+    return {"seconds": config["soak_seconds"], "mix": mix, **soak_summary(json.loads(out.read_text())[0], rebuild)}
+
+
 def machine() -> dict:
     meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines() if ":" in line)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
@@ -267,16 +416,36 @@ def table(result: dict) -> str:
     header = "| endpoint | req/s | p50 ms | p99 ms | errors | queries/req | worker RSS MiB | × floor |"
     lines = [header, "|" + " --- |" * 8]
     for row in result["rows"]:
-
-        def show(value, pattern="{:.0f}"):
-            return "–" if value is None else pattern.format(value)
-
         lines.append(
             f"| {row['target']} | {show(row['rps'])} | {show(row['p50_ms'])} | {show(row['p99_ms'])} | "
             f"{row['errors']}/{row['requests']} | {show(row['queries_per_request'], '{:.1f}')} | "
             f"{show(row['worker_rss_mib'])} | {show(row.get('ratio'), '{:.2f}')} |"
         )
+    idle = [
+        f"{name}: {figures['worker_rss_mib']:.0f} MiB RSS (PSS {figures['worker_pss_mib']:.0f}, "
+        f"USS {figures['worker_uss_mib']:.0f}); the server's PSS {figures['server_pss_mib']:.0f} MiB "
+        f"over {figures['workers']} workers and the master"
+        for name, figures in result.get("idle", {}).items()
+    ]
+    if idle:
+        lines += ["", "Idle worker RSS (the largest worker, after one request of each kind): " + "; ".join(idle)]
+    soak = result.get("soak")
+    if soak:
+        lines += [
+            "",
+            "| soak | req/s | p50 ms | p99 ms | max ms | over 1 s | over 1 s in rebuild | errors | rebuild s |",
+            "|" + " --- |" * 9,
+            f"| {soak['seconds']} s, {len(soak['mix'])} GET targets mixed | {soak['rps']:.0f} | "
+            f"{show(soak['p50_ms'])} | {show(soak['p99_ms'])} | {soak['max_ms']} | {soak['over_1s']} | "
+            f"{soak['over_1s_during_rebuild']} | {soak['errors']}/{soak['requests']} | "
+            f"{soak['rebuild_seconds']} (from {soak['rebuild_started_s']} s"
+            f"{'' if soak['rebuild_ok'] else ', FAILED'}) |",
+        ]
     return "\n".join(lines)
+
+
+def show(value, pattern="{:.0f}"):
+    return "–" if value is None else pattern.format(value)
 
 
 def main() -> None:
@@ -304,7 +473,11 @@ def main() -> None:
 
     up_targets = [target for target in config["targets"] if target not in REDIS_DOWN]
     down_targets = [target for target in config["targets"] if target in REDIS_DOWN]
+    if not config["seconds"]:  # BENCH_SECONDS=0: the soak alone
+        up_targets = down_targets = []
     figures: list[dict] = []
+    idle: dict[str, dict] = {}
+    soak = None
     server = Server("web", config["port"], env)
     try:
         # The floor returns what a typical route returns: the median of a few routes' bodies.
@@ -316,8 +489,14 @@ def main() -> None:
         plan["floor_bytes"] = int(statistics.median(sizes))
         plan_path.write_text(json.dumps(plan))
         log(f"floor payload: {plan['floor_bytes']} bytes (the median of {sizes})")
+        # Every kind of request, whichever targets this run measures, so the figure compares across runs.
+        warm_up(server, plan, TARGETS)
+        idle["web"] = server_memory(server.process.pid)
+        log(f"idle after a request of each kind: {idle['web']}")
         if up_targets:
             figures += run_phase(config, server, up_targets, plan_path, "up")
+        if config["soak_seconds"]:
+            soak = run_soak(config, server, env, plan_path)
     finally:
         server.stop()
     if down_targets:
@@ -325,22 +504,28 @@ def main() -> None:
         down_env = app_env(config, redis_url=CLOSED_REDIS, secret=secret)
         server = Server("web-redis-down", config["port"] + 1, down_env)
         try:
+            warm_up(server, plan, REDIS_DOWN)
+            idle["web-redis-down"] = server_memory(server.process.pid)
             figures += run_phase(config, server, down_targets, plan_path, "down")
         finally:
             server.stop()
     floors = [row for row in figures if row["target"].startswith("floor")]
     rows = [row for row in figures if not row["target"].startswith("floor")]
-    floor_row = {
-        "target": "floor (bare Django JSON view, mean of its rounds)",
-        "requests": sum(f["requests"] for f in floors),
-        "errors": sum(f["errors"] for f in floors),
-        "rps": statistics.mean(f["rps"] for f in floors),
-        "p50_ms": statistics.median(f["p50_ms"] for f in floors if f["p50_ms"] is not None),
-        "p99_ms": max(f["p99_ms"] for f in floors if f["p99_ms"] is not None),
-        "queries_per_request": statistics.mean(f["queries_per_request"] or 0 for f in floors),
-        "worker_rss_mib": max(f["worker_rss_mib"] for f in floors),
-        "ratio": 1.0,
-    }
+    floor_rows = []
+    if floors:
+        floor_rows.append(
+            {
+                "target": "floor (bare Django JSON view, mean of its rounds)",
+                "requests": sum(f["requests"] for f in floors),
+                "errors": sum(f["errors"] for f in floors),
+                "rps": statistics.mean(f["rps"] for f in floors),
+                "p50_ms": statistics.median(f["p50_ms"] for f in floors if f["p50_ms"] is not None),
+                "p99_ms": max(f["p99_ms"] for f in floors if f["p99_ms"] is not None),
+                "queries_per_request": statistics.mean(f["queries_per_request"] or 0 for f in floors),
+                "worker_rss_mib": max(f["worker_rss_mib"] for f in floors),
+                "ratio": 1.0,
+            }
+        )
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "users": config["users"],
@@ -350,9 +535,12 @@ def main() -> None:
         "machine": machine(),
         "bench_data_seconds": round(load_seconds, 1),
         "total_seconds": round(time.monotonic() - started, 1),
-        "rows": [floor_row, *rows],
+        "rows": [*floor_rows, *rows],
         "floor_rounds": floors,
+        "idle": idle,
     }
+    if soak:
+        result["soak"] = soak
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     text = json.dumps(result, indent=2)
     (RESULTS / "latest.json").write_text(text + "\n")

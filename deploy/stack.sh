@@ -155,6 +155,7 @@ app_env() {
     DATABASE_URL="$PG/$DB"
     REDIS_URL="$REDIS"
     WEB_CONCURRENCY=2
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 # as the Dockerfile: huge pages for Argon2's block
   )
   local name line
   for name in $(compgen -e); do

@@ -123,3 +123,28 @@ print(response.status_code)
     assert "/api/v1/crash/" in sent
     assert "tok-very-secret" not in sent
     assert "hunter2-secret" not in sent
+
+
+def test_sentry_imports_only_the_integrations_we_use():
+    """sentry-sdk's automatic integrations import every library installed (openai: +40 MiB per worker)."""
+    code = """
+import sys, django
+django.setup()
+import sentry_sdk
+assert sentry_sdk.get_client().is_active()
+print(",".join(name for name in ("openai", "celery", "flask") if name in sys.modules))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=child_env(
+            DJANGO_DEBUG="1",
+            SENTRY_DSN="http://publickey@127.0.0.1:9/42",
+            DATABASE_URL="sqlite:////nonexistent/unused.db",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
