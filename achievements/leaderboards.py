@@ -18,16 +18,16 @@ when it is not marked ready and folds the score counts behind the database's ran
 import contextlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import cast
 from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, IntegerField, Max, Q, Sum
+from django.db.models import F, IntegerField, Max, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from redis.backoff import NoBackoff
@@ -589,123 +589,191 @@ def _board_queryset(board: str):
     )
 
 
-def _ahead_of(xp: int, reached: datetime, uid: int) -> Q:
-    """Entries that rank above (xp, reached, uid): the same order as the index and Redis.
-
-    `xp__gte` is implied; it is spelled out so the database starts its seek at this score.
-    """
-    return Q(xp__gte=xp) & (
-        Q(xp__gt=xp) | Q(xp=xp, reached_at__lt=reached) | Q(xp=xp, reached_at=reached, user_id__gt=uid)
-    )
-
-
 # The rank of the outer entry row: learners on higher scores (folded counts and changes not
-# folded yet), then those ahead of it on its own score, by the index. Nothing here grows
-# with the board: the distinct scores above, the unfolded changes, the learners tied with it.
+# folded yet), then those ahead of it on its own score. Each part is one range of an index:
+# the distinct scores above (BoardScore's unique index), the unfolded changes above, and the
+# learners tied with it who reached the score earlier (then, in the same second, newer ids),
+# both seeks in `achievements_board_order`. Nothing is counted below the row, and no part
+# grows with the board except through the learners tied ahead of it.
 _RANK_SQL = """
 1 + (SELECT COALESCE(SUM(s.learners), 0) FROM {score} s WHERE s.board = {entry}.board AND s.xp > {entry}.xp)
   + (SELECT COALESCE(SUM(c.change), 0) FROM {change} c WHERE c.board = {entry}.board AND c.xp > {entry}.xp)
   + (SELECT COUNT(*) FROM {entry} e WHERE e.board = {entry}.board AND e.xp = {entry}.xp
-     AND (e.reached_at < {entry}.reached_at OR (e.reached_at = {entry}.reached_at AND e.user_id > {entry}.user_id)))
+     AND e.reached_at < {entry}.reached_at)
+  + (SELECT COUNT(*) FROM {entry} e WHERE e.board = {entry}.board AND e.xp = {entry}.xp
+     AND e.reached_at = {entry}.reached_at AND e.user_id > {entry}.user_id)
 """
+
+# What a board row shows of a learner, read in the entries' own query (DESIGN: never an email).
+_PUBLIC = ("user_id", "user__username", "user__display_name", "user__avatar_url", "user__level")
+Entry = tuple[int, datetime, int, str, str, str, int]  # xp, reached_at, then _PUBLIC
+
+
+def _rank_sql() -> RawSQL:
+    sql = _RANK_SQL.format(
+        score=BoardScore._meta.db_table, change=BoardScoreChange._meta.db_table, entry=BoardEntry._meta.db_table
+    )
+    return RawSQL(sql, [], output_field=IntegerField())  # noqa: S611 - table names only, no input
+
+
+def _shown(board: str):
+    return BoardEntry.objects.filter(_visible_users_q("user__"), board=board, xp__gt=0)
+
+
+def _best_first(entry: Entry) -> tuple:
+    xp, reached, uid = entry[0], entry[1], entry[2]
+    return (-xp, reached, -uid)
+
+
+def _db_top(board: str, limit: int, user_id: int | None) -> tuple[list[Entry], tuple[int, int] | None]:
+    """The top `limit` entries with names, and the caller's (rank, xp): one query.
+
+    The page is the index `achievements_board_order` read from its start, LIMIT `limit`;
+    the caller's row is one lookup in the (board, user) unique index plus `_RANK_SQL`.
+    """
+    page = _shown(board).order_by(*BEST_FIRST).annotate(part=Value(0), rank=Value(0))
+    columns = ("xp", "reached_at", *_PUBLIC, "part", "rank")
+    query = page.values_list(*columns)[:limit]
+    if user_id is not None:
+        mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(
+            part=Value(1), rank=_rank_sql()
+        )
+        query = query.union(mine.values_list(*columns)[:1], all=True)
+    found = list(query)
+    top = sorted((row[:7] for row in found if row[7] == 0), key=_best_first)
+    me = next(((row[8], row[0]) for row in found if row[7] == 1), None)
+    return top, me
+
+
+def _db_window(board: str, xp: int, reached: datetime, uid: int) -> list[Entry]:
+    """The caller's entry with the AROUND entries above and below it, names included, in one query.
+
+    The index's order mixes directions (xp down, reached_at up, user down), so no single seek
+    starts at the caller's place: each side is three seeks (same second, same score, other
+    scores), each LIMITed, and the closest of them are kept.
+    """
+    entries = _shown(board)
+    near = AROUND + 1
+    sides = [
+        # Above, nearest first: the index read backwards from the caller's place.
+        entries.filter(xp=xp, reached_at=reached, user_id__gt=uid).order_by("user_id")[:AROUND],
+        entries.filter(xp=xp, reached_at__lt=reached).order_by("-reached_at", "user_id")[:AROUND],
+        entries.filter(xp__gt=xp).order_by("xp", "-reached_at", "user_id")[:AROUND],
+        # The caller and below, nearest first: the index read forwards.
+        entries.filter(xp=xp, reached_at=reached, user_id__lte=uid).order_by("-user_id")[:near],
+        entries.filter(xp=xp, reached_at__gt=reached).order_by("reached_at", "-user_id")[:near],
+        entries.filter(xp__lt=xp).order_by(*BEST_FIRST)[:near],
+    ]
+    parts = [side.values_list("xp", "reached_at", *_PUBLIC) for side in sides]
+    rows = sorted(parts[0].union(*parts[1:], all=True), key=_best_first)
+    at = next((i for i, row in enumerate(rows) if row[2] == uid), None)
+    if at is None:  # the caller left the board between the two queries
+        return []
+    return rows[max(at - AROUND, 0) : at + near]
 
 
 def _db_standing(board: str, user_id: int) -> tuple[int, datetime, int] | None:
     """The learner's (xp, reached, rank) on a board, in one query, or None when they are not on it."""
-    sql = _RANK_SQL.format(
-        score=BoardScore._meta.db_table, change=BoardScoreChange._meta.db_table, entry=BoardEntry._meta.db_table
-    )
-    mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(
-        rank=RawSQL(sql, [], output_field=IntegerField())  # noqa: S611 - table names only, no input
-    )
+    mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(rank=_rank_sql())
     return mine.values_list("xp", "reached_at", "rank").first()
 
 
-def _named(entries, order: tuple[str, ...], count: int) -> list[tuple[int, User]]:
-    """(xp, learner) of the first `count` entries in this order, names joined in the same query."""
-    rows = (
-        entries.filter(_visible_users_q("user__"))
-        .select_related("user")
-        .only("xp", "user__id", "user__username", "user__display_name", "user__avatar_url", "user__level")
-        .order_by(*order)[:count]
-    )
-    return [(entry.xp, entry.user) for entry in rows]
-
-
-def _db_board(
-    period: str, limit: int, user: User | None, around: bool
-) -> tuple[list[tuple[int, int, User]], dict | None]:
+def _db_board(period: str, limit: int, user: User | None, around: bool) -> Board:
     board = _board_name(period)
-    entries = BoardEntry.objects.filter(board=board, xp__gt=0)
-    mine = _db_standing(board, user.pk) if user is not None and _visible(user) else None
-    me = {"rank": mine[2], "xp": mine[0]} if mine else None
+    caller = user.pk if user is not None and _visible(user) else None
     if not around:
-        top = _named(entries, BEST_FIRST, limit)
-        return [(i + 1, xp, person) for i, (xp, person) in enumerate(top)], me
-    if mine is None or user is None:
-        return [], None
+        top, standing = _db_top(board, limit, caller)
+        me = {"rank": standing[0], "xp": standing[1]} if standing else None
+        return Board(period, [_row(i + 1, entry) for i, entry in enumerate(top)], me)
+    mine = _db_standing(board, caller) if caller is not None else None
+    if mine is None or caller is None:
+        return Board(period, [], None)
     xp, reached, rank = mine
-    ahead = _ahead_of(xp, reached, user.pk)
-    above = _named(entries.filter(ahead), ("xp", "-reached_at", "user_id"), AROUND)[::-1]
-    # From the caller down: the caller's own row first, then five below.
-    below = _named(entries.filter(~ahead, xp__lte=xp), BEST_FIRST, AROUND + 1)
-    first = rank - len(above)
-    return [(first + i, xp, person) for i, (xp, person) in enumerate(above + below)], me
+    window = _db_window(board, xp, reached, caller)
+    at = next((i for i, entry in enumerate(window) if entry[2] == caller), 0)
+    rows = [_row(rank - at + i, entry) for i, entry in enumerate(window)]
+    return Board(period, rows, {"rank": rank, "xp": xp})
 
 
-def _redis_board(
-    client: redis.Redis, period: str, limit: int, user: User | None, around: bool
-) -> tuple[list[tuple[int, int, int]], dict | None] | None:
-    """(rank, uid, xp) rows and the caller's standing; None while the sets are not marked ready.
+def _row(rank: int, entry: Entry) -> Row:
+    _xp, _reached, uid, username, display_name, avatar_url, level = entry
+    return Row(rank, uid, username, display_name, avatar_url, level, entry[0])
 
-    One round trip for the top of the board (the marker, the caller's rank and score, the
-    page), two for the window around the caller (its place is needed to read around it).
-    """
-    key = _key(period)
-    pipe = client.pipeline(transaction=False)
-    pipe.exists(_ready_key())
-    if user is not None:
-        pipe.zrevrank(key, _member(user.pk))
-        pipe.zscore(key, _member(user.pk))
-    if not around:
-        pipe.zrevrange(key, 0, limit - 1, withscores=True)
-    replies = pipe.execute()
-    if not replies[0]:
+
+# ---- Redis reads -------------------------------------------------------------------
+
+# A whole read in one round trip: nil while the sets are not marked ready (reads then use the
+# database), else {the caller's 0-based rank or -1, their score or '', the page's first rank,
+# {member, score, ...}}. ARGV: the caller's member or '', the page size, and for `around=me`
+# how many to show on each side (0: the top of the board).
+_READ = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local rank, score = -1, ''
+if ARGV[1] ~= '' then
+  local found = redis.call('ZREVRANK', KEYS[1], ARGV[1])
+  if found then
+    rank = found
+    score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+  end
+end
+local first, last = 0, tonumber(ARGV[2]) - 1
+local around = tonumber(ARGV[3])
+if around > 0 then
+  if rank < 0 then return {rank, score, 0, {}} end
+  first = math.max(rank - around, 0)
+  last = rank + around
+end
+return {rank, score, first, redis.call('ZREVRANGE', KEYS[1], first, last, 'WITHSCORES')}
+"""
+
+
+@lru_cache(maxsize=8)
+def _read_script(client: redis.Redis):
+    # One Script per client: EVALSHA from the first call on (a NOSCRIPT reply loads it once).
+    return client.register_script(_READ)
+
+
+# Per process: after a failed read, Redis is left alone for a moment (the database answers),
+# so an outage costs one failed connection per process per DOWN_PAUSE, not one per request,
+# and a hung Redis does not hold every request for its timeout.
+DOWN_PAUSE = 1.0
+_down_until: dict[str, float] = {}
+
+
+def _redis_board(client: redis.Redis, period: str, limit: int, user_id: int | None, around: bool):
+    """[(rank, uid, xp)] and the caller's standing from one script call; None while not marked ready."""
+    member = _member(user_id) if user_id is not None else ""
+    reply = _read_script(client)(keys=[_key(period), _ready_key()], args=[member, limit, AROUND if around else 0])
+    if reply is None:
         # Until the scheduler's `heal_leaderboards` rebuilds them (after a flush, an outage or
         # the marker's hourly expiry), reads use the database: no rebuild runs inside a request.
         return None
-    rank0: int | None = replies[1] if user is not None else None
-    me = {"rank": rank0 + 1, "xp": _decode(replies[2])} if rank0 is not None else None
-    if around:
-        if rank0 is None:
-            return [], None
-        first = max(rank0 - AROUND, 0)
-        members = _scored_range(client, key, first, rank0 + AROUND)
-    else:
-        first = 0
-        members = cast("list[tuple[bytes, float]]", replies[-1])
-    return [(first + i + 1, int(m), _decode(s)) for i, (m, s) in enumerate(members)], me
+    rank0, score, first, flat = reply
+    me = {"rank": rank0 + 1, "xp": _decode(float(score))} if rank0 >= 0 else None
+    ranked = [(first + i + 1, int(flat[2 * i]), _decode(float(flat[2 * i + 1]))) for i in range(len(flat) // 2)]
+    return ranked, me
 
 
-def _scored_range(client: redis.Redis, key: str, start: int, end: int) -> list[tuple[bytes, float]]:
-    """ZREVRANGE with scores: (member, score) pairs. redis-py types the result for any `withscores`."""
-    return cast("list[tuple[bytes, float]]", client.zrevrange(key, start, end, withscores=True))
-
-
-# ---- reads -------------------------------------------------------------------------
-
-
-def _people(user_ids: list[int]) -> dict[int, User]:
-    visible = User.objects.filter(_visible_users_q(""))
-    return visible.only("id", "username", "display_name", "avatar_url", "level").in_bulk(user_ids)
+def _people(user_ids: list[int]) -> dict[int, tuple]:
+    """Public names of these learners still allowed on the boards, in one query (no model instances)."""
+    if not user_ids:
+        return {}
+    visible = User.objects.filter(_visible_users_q(""), pk__in=user_ids)
+    rows = visible.values_list("id", "username", "display_name", "avatar_url", "level")
+    return {row[0]: row for row in rows}
 
 
 def _from_redis(client: redis.Redis, period: str, limit: int, user: User | None, around: bool) -> Board | None:
-    try:
-        found = _redis_board(client, period, limit, user, around)
-    except redis.RedisError:
-        logger.warning("Redis unavailable; leaderboard read from the database")
+    url = settings.REDIS_URL
+    if _down_until.get(url, 0) > time.monotonic():
         return None
+    try:
+        found = _redis_board(client, period, limit, user.pk if user is not None else None, around)
+    except redis.RedisError:
+        logger.warning("Redis unavailable; leaderboard reads use the database for %.0f s", DOWN_PAUSE)
+        _down_until[url] = time.monotonic() + DOWN_PAUSE
+        return None
+    _down_until.pop(url, None)
     if found is None:
         return None
     ranked, me = found
@@ -718,12 +786,8 @@ def _from_redis(client: redis.Redis, period: str, limit: int, user: User | None,
         # of it: drop them there, and answer this time from the database.
         _drop_members(client, stale)
         return None
-    rows = [_row(rank, people[uid], xp) for rank, uid, xp in ranked]
+    rows = [Row(rank, *people[uid], xp) for rank, uid, xp in ranked]
     return Board(period=period, results=rows, me=me)
-
-
-def _row(rank: int, person: User, xp: int) -> Row:
-    return Row(rank, person.pk, person.username, person.display_name, person.avatar_url, person.level, xp)
 
 
 def board(*, period: str = ALL, limit: int = 50, user: User | None = None, around: bool = False) -> Board:
@@ -735,8 +799,7 @@ def board(*, period: str = ALL, limit: int = 50, user: User | None = None, aroun
         found = _from_redis(client, period, limit, user, around)
         if found is not None:
             return found
-    ranked, me = _db_board(period, limit, user, around)
-    return Board(period=period, results=[_row(rank, person, xp) for rank, xp, person in ranked], me=me)
+    return _db_board(period, limit, user, around)
 
 
 def rebuild_everything(*, timeout: float = 60) -> int:

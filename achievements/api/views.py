@@ -49,7 +49,20 @@ def leaderboard(request):
     board = leaderboards.board(
         period=query.validated_data["period"], limit=query.validated_data["limit"], user=request.user, around=around
     )
-    return Response(s.LeaderboardSerializer(board).data)
+    # Plain dicts in LeaderboardSerializer's shape: a serializer per row would cost more than the read.
+    results = [
+        {
+            "rank": row.rank,
+            "id": row.id,
+            "username": row.username,
+            "display_name": row.display_name,
+            "avatar_url": row.avatar_url,
+            "level": row.level,
+            "xp": row.xp,
+        }
+        for row in board.results
+    ]
+    return Response({"period": board.period, "results": results, "me": board.me})
 
 
 @extend_schema(responses={200: s.BadgeSerializer(many=True), 401: SIGNED_OUT})
