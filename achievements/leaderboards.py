@@ -22,12 +22,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, IntegerField, Max, Q, Sum, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from redis.backoff import NoBackoff
@@ -91,6 +92,8 @@ class Board:
     period: str
     results: list[Row]
     me: dict | None
+    # With `board(viewer_id=…)`: the caller's row, read with the page (None: no such learner).
+    viewer: User | None = None
 
 
 # ---- time --------------------------------------------------------------------------
@@ -754,30 +757,66 @@ def _redis_board(client: redis.Redis, period: str, limit: int, user_id: int | No
     return ranked, me
 
 
-def _people(user_ids: list[int]) -> dict[int, tuple]:
-    """Public names of these learners still allowed on the boards, in one query (no model instances)."""
-    if not user_ids:
-        return {}
-    visible = User.objects.filter(_visible_users_q(""), pk__in=user_ids)
-    rows = visible.values_list("id", "username", "display_name", "avatar_url", "level")
-    return {row[0]: row for row in rows}
+# What a read needs of a caller known only by their token: whether they may sign in, stand on
+# the boards, and their language. Read with the page's names, in the same query.
+VIEWER_FIELDS = ("id", "is_active", "show_on_leaderboard", "consent_status", "language")
+_UNREAD = object()  # the viewer's row has not been read yet
 
 
-def _from_redis(client: redis.Redis, period: str, limit: int, user: User | None, around: bool) -> Board | None:
+def _people(user_ids: list[int], viewer_id: int | None = None) -> tuple[dict[int, tuple], User | None]:
+    """Public names of these learners still allowed on the boards, and the viewer's row: one query."""
+    ids = {*user_ids, viewer_id} - {None}
+    if not ids:
+        return {}, None
+    found = (
+        User.objects.filter(pk__in=ids)
+        .annotate(shown=ExpressionWrapper(_visible_users_q(""), output_field=BooleanField()))
+        .values_list(*VIEWER_FIELDS, "username", "display_name", "avatar_url", "level", "shown")
+    )
+    width = len(VIEWER_FIELDS)
+    people, viewer = {}, None
+    for row in found:
+        uid, (username, display_name, avatar_url, level, shown) = row[0], row[width:]
+        if shown:
+            people[uid] = (uid, username, display_name, avatar_url, level)
+        if uid == viewer_id:
+            viewer = _user_from(dict(zip(VIEWER_FIELDS, row[:width], strict=True)))
+    return people, viewer
+
+
+def _user_from(values: dict) -> User:
+    """A User holding these fields, the others deferred (as `only()` gives; from_db wants the model's order)."""
+    names = [field.attname for field in User._meta.concrete_fields if field.attname in values]
+    return User.from_db(User.objects.db, names, [values[name] for name in names])
+
+
+def _viewer(viewer_id: int) -> User | None:
+    return User.objects.only(*VIEWER_FIELDS).filter(pk=viewer_id).first()
+
+
+def _from_redis(
+    client: redis.Redis, period: str, limit: int, user: User | None, around: bool, viewer_id: int | None
+) -> tuple[Board | None, object]:
+    """The board from the sets (None: ask the database) and the viewer's row, or `_UNREAD`."""
     url = settings.REDIS_URL
     if _down_until.get(url, 0) > time.monotonic():
-        return None
+        return None, _UNREAD
+    caller_id = user.pk if user is not None else viewer_id
     try:
-        found = _redis_board(client, period, limit, user.pk if user is not None else None, around)
+        found = _redis_board(client, period, limit, caller_id, around)
     except redis.RedisError:
         logger.warning("Redis unavailable; leaderboard reads use the database for %.0f s", DOWN_PAUSE)
         _down_until[url] = time.monotonic() + DOWN_PAUSE
-        return None
+        return None, _UNREAD
     _down_until.pop(url, None)
     if found is None:
-        return None
+        return None, _UNREAD
     ranked, me = found
-    people = _people([uid for _, uid, _ in ranked])
+    people, viewer = _people([uid for _, uid, _ in ranked], viewer_id)
+    if viewer_id is not None:
+        if viewer is None or not viewer.is_active:
+            return Board(period, [], None, viewer=viewer), viewer  # the view refuses the token
+        user = viewer
     stale = {uid for _, uid, _ in ranked if uid not in people}
     if user is not None and me is not None and not _visible(user):
         stale.add(user.pk)
@@ -785,21 +824,41 @@ def _from_redis(client: redis.Redis, period: str, limit: int, user: User | None,
         # Learners left the board (hidden, deactivated, deleted) without the sets hearing
         # of it: drop them there, and answer this time from the database.
         _drop_members(client, stale)
-        return None
+        return None, viewer if viewer_id is not None else _UNREAD
     rows = [Row(rank, *people[uid], xp) for rank, uid, xp in ranked]
-    return Board(period=period, results=rows, me=me)
+    return Board(period, rows, me, viewer=viewer), viewer
 
 
-def board(*, period: str = ALL, limit: int = 50, user: User | None = None, around: bool = False) -> Board:
-    """The top `limit` (or the window around `user`), with the caller's own rank and XP."""
+def board(
+    *,
+    period: str = ALL,
+    limit: int = 50,
+    user: User | None = None,
+    around: bool = False,
+    viewer_id: int | None = None,
+) -> Board:
+    """The top `limit` (or the window around the caller), with the caller's own rank and XP.
+
+    The caller is `user`, or `viewer_id` when only their token has been checked: their row is
+    then read with the page's names and returned as `Board.viewer` for the view to confirm
+    (a missing or inactive viewer gets an empty board).
+    """
     user = user if user is not None and user.is_authenticated else None
+    viewer: object = _UNREAD
     client = _client()
     if client is not None:
         _heal()
-        found = _from_redis(client, period, limit, user, around)
+        found, viewer = _from_redis(client, period, limit, user, around, viewer_id)
         if found is not None:
             return found
-    return _db_board(period, limit, user, around)
+    if viewer_id is None:
+        return _db_board(period, limit, user, around)
+    caller = _viewer(viewer_id) if viewer is _UNREAD else cast(User | None, viewer)
+    if caller is None or not caller.is_active:
+        return Board(period, [], None, viewer=caller)
+    answer = _db_board(period, limit, caller, around)
+    answer.viewer = caller
+    return answer
 
 
 def rebuild_everything(*, timeout: float = 60) -> int:

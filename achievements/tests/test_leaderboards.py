@@ -375,9 +375,41 @@ def test_each_board_read_costs_the_same_queries_with_5_and_with_50_learners(back
         assert len(body["results"]) == shown[batch]
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    # Redis: the signed-in learner, the page's names. Database: the learner, the page with the
-    # caller's rank (around: the caller's rank, then the window).
-    assert counts[1] == {"redis": 2, "db": 3 if "around" in query else 2}[backend.name]
+    # Redis: the page's names with the signed-in learner's row. Database: the learner, the page
+    # with the caller's rank (around: the caller's rank, then the window).
+    assert counts[1] == {"redis": 1, "db": 3 if "around" in query else 2}[backend.name]
+
+
+@pytest.mark.parametrize("query", [{"period": "all"}, {"period": "week", "around": "me"}])
+def test_a_token_of_a_deactivated_or_deleted_learner_is_refused(backend, clock, query):
+    gone, off = UserFactory(), UserFactory()
+    backend.earn(gone, 30)
+    backend.earn(off, 20)
+    gone_client, off_client = client_for(gone), client_for(off)
+    User.objects.filter(pk=off.pk).update(is_active=False)  # behind the boards' back: the token still verifies
+    with backend.commit():
+        gone.delete()
+
+    for client in (gone_client, off_client):
+        response = client.get("/api/v1/users/leaderboard", query)
+        assert response.status_code == 401
+        assert "detail" in response.json()
+
+
+def test_a_token_learner_gets_their_language_and_a_hidden_one_no_rank(backend, clock):
+    shown = UserFactory(language="sq")
+    hidden = UserFactory(show_on_leaderboard=False)
+    backend.earn(shown, 30)
+    backend.earn(hidden, 50)
+
+    mine = client_for(shown).get("/api/v1/users/leaderboard")
+    theirs = client_for(hidden).get("/api/v1/users/leaderboard", {"around": "me"})
+
+    assert mine.status_code == 200
+    assert mine["Content-Language"] == "sq"
+    assert mine.json()["me"] == {"rank": 1, "xp": 30}
+    assert theirs.status_code == 200
+    assert theirs.json() == {"period": "all", "results": [], "me": None}
 
 
 @override_settings(REDIS_URL=CLOSED_PORT)
