@@ -94,6 +94,8 @@ class Board:
     me: dict | None
     # With `board(viewer_id=…)`: the caller's row, read with the page (None: no such learner).
     viewer: User | None = None
+    # With `board(window=True)`: the rows around a caller who ranks below the top `limit`.
+    around: list[Row] | None = None
 
 
 # ---- time --------------------------------------------------------------------------
@@ -521,7 +523,21 @@ def rebuild_database() -> int:
         refresh_entries(chunk)
     _recount([ALL, _board_name(WEEK, start)])
     _drop_old_weeks(start)
+    _analyze()
     return BoardEntry.objects.filter(board=ALL, xp__gt=0).count()
+
+
+def _analyze() -> None:
+    # Fresh statistics once the boards are rewritten: planned on an empty table's numbers, the
+    # top page sorts the whole board instead of reading its index (where autovacuum is off or
+    # has not caught up yet, as right after `bench_data`).
+    tables = [model._meta.db_table for model in (BoardEntry, BoardScore, BoardScoreChange)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
 
 
 @transaction.atomic
@@ -681,21 +697,28 @@ def _db_standing(board: str, user_id: int) -> tuple[int, datetime, int] | None:
     return mine.values_list("xp", "reached_at", "rank").first()
 
 
-def _db_board(period: str, limit: int, user: User | None, around: bool) -> Board:
+def _db_board(period: str, limit: int, user: User | None, around: bool, window: bool = False) -> Board:
     board = _board_name(period)
     caller = user.pk if user is not None and _visible(user) else None
     if not around:
         top, standing = _db_top(board, limit, caller)
         me = {"rank": standing[0], "xp": standing[1]} if standing else None
-        return Board(period, [_row(i + 1, entry) for i, entry in enumerate(top)], me)
+        rows = [_row(i + 1, entry) for i, entry in enumerate(top)]
+        near = _db_around(board, caller) if window and me and me["rank"] > limit else None
+        return Board(period, rows, me, around=near[0] if near else None)
+    near = _db_around(board, caller)
+    return Board(period, near[0], near[1]) if near else Board(period, [], None)
+
+
+def _db_around(board: str, caller: int | None) -> tuple[list[Row], dict] | None:
+    """The window around the caller and their standing; None when they are not on the board."""
     mine = _db_standing(board, caller) if caller is not None else None
     if mine is None or caller is None:
-        return Board(period, [], None)
+        return None
     xp, reached, rank = mine
     window = _db_window(board, xp, reached, caller)
     at = next((i for i, entry in enumerate(window) if entry[2] == caller), 0)
-    rows = [_row(rank - at + i, entry) for i, entry in enumerate(window)]
-    return Board(period, rows, {"rank": rank, "xp": xp})
+    return [_row(rank - at + i, entry) for i, entry in enumerate(window)], {"rank": rank, "xp": xp}
 
 
 def _row(rank: int, entry: Entry) -> Row:
@@ -706,9 +729,10 @@ def _row(rank: int, entry: Entry) -> Row:
 # ---- Redis reads -------------------------------------------------------------------
 
 # A whole read in one round trip: nil while the sets are not marked ready (reads then use the
-# database), else {the caller's 0-based rank or -1, their score or '', the page's first rank,
-# {member, score, ...}}. ARGV: the caller's member or '', the page size, and for `around=me`
-# how many to show on each side (0: the top of the board).
+# database), else {the caller's 0-based rank or -1, their score or '', the top {member, score,
+# ...}, the window's first rank, the window {member, score, ...}}. ARGV: the caller's member
+# or '', the top's size, how many to show on each side of the caller (0: the top only), and
+# '1' for both (the page: the top, and the window when the caller ranks below it).
 _READ = """
 if redis.call('EXISTS', KEYS[2]) == 0 then return false end
 local rank, score = -1, ''
@@ -719,14 +743,16 @@ if ARGV[1] ~= '' then
     score = redis.call('ZSCORE', KEYS[1], ARGV[1])
   end
 end
-local first, last = 0, tonumber(ARGV[2]) - 1
-local around = tonumber(ARGV[3])
-if around > 0 then
-  if rank < 0 then return {rank, score, 0, {}} end
-  first = math.max(rank - around, 0)
-  last = rank + around
+local limit, around, both = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1'
+local top, first, window = {}, 0, {}
+if around == 0 or both then
+  top = redis.call('ZREVRANGE', KEYS[1], 0, limit - 1, 'WITHSCORES')
 end
-return {rank, score, first, redis.call('ZREVRANGE', KEYS[1], first, last, 'WITHSCORES')}
+if around > 0 and rank >= 0 and (not both or rank >= limit) then
+  first = math.max(rank - around, 0)
+  window = redis.call('ZREVRANGE', KEYS[1], first, rank + around, 'WITHSCORES')
+end
+return {rank, score, top, first, window}
 """
 
 
@@ -743,18 +769,25 @@ DOWN_PAUSE = 1.0
 _down_until: dict[str, float] = {}
 
 
-def _redis_board(client: redis.Redis, period: str, limit: int, user_id: int | None, around: bool):
-    """[(rank, uid, xp)] and the caller's standing from one script call; None while not marked ready."""
+def _ranked(first: int, flat: list) -> list[tuple[int, int, int]]:
+    return [(first + i + 1, int(flat[2 * i]), _decode(float(flat[2 * i + 1]))) for i in range(len(flat) // 2)]
+
+
+def _redis_board(client: redis.Redis, period: str, limit: int, user_id: int | None, around: bool, window: bool):
+    """The top and the window as [(rank, uid, xp)], and the caller's standing, from one script call.
+
+    None while the sets are not marked ready.
+    """
     member = _member(user_id) if user_id is not None else ""
-    reply = _read_script(client)(keys=[_key(period), _ready_key()], args=[member, limit, AROUND if around else 0])
+    args = [member, limit, AROUND if around or window else 0, "1" if window else "0"]
+    reply = _read_script(client)(keys=[_key(period), _ready_key()], args=args)
     if reply is None:
         # Until the scheduler's `heal_leaderboards` rebuilds them (after a flush, an outage or
         # the marker's hourly expiry), reads use the database: no rebuild runs inside a request.
         return None
-    rank0, score, first, flat = reply
+    rank0, score, top, first, near = reply
     me = {"rank": rank0 + 1, "xp": _decode(float(score))} if rank0 >= 0 else None
-    ranked = [(first + i + 1, int(flat[2 * i]), _decode(float(flat[2 * i + 1]))) for i in range(len(flat) // 2)]
-    return ranked, me
+    return _ranked(0, top), _ranked(first, near), me
 
 
 # What a read needs of a caller known only by their token: whether they may sign in, stand on
@@ -763,9 +796,11 @@ VIEWER_FIELDS = ("id", "is_active", "show_on_leaderboard", "consent_status", "la
 _UNREAD = object()  # the viewer's row has not been read yet
 
 
-def _people(user_ids: list[int], viewer_id: int | None = None) -> tuple[dict[int, tuple], User | None]:
+def _people(
+    user_ids: list[int], viewer_id: int | None = None
+) -> tuple[dict[int, tuple[int, str, str, str, int]], User | None]:
     """Public names of these learners still allowed on the boards, and the viewer's row: one query."""
-    ids = {*user_ids, viewer_id} - {None}
+    ids = set(user_ids) if viewer_id is None else {*user_ids, viewer_id}
     if not ids:
         return {}, None
     found = (
@@ -774,7 +809,8 @@ def _people(user_ids: list[int], viewer_id: int | None = None) -> tuple[dict[int
         .values_list(*VIEWER_FIELDS, "username", "display_name", "avatar_url", "level", "shown")
     )
     width = len(VIEWER_FIELDS)
-    people, viewer = {}, None
+    people: dict[int, tuple[int, str, str, str, int]] = {}
+    viewer = None
     for row in found:
         uid, (username, display_name, avatar_url, level, shown) = row[0], row[width:]
         if shown:
@@ -795,7 +831,7 @@ def _viewer(viewer_id: int) -> User | None:
 
 
 def _from_redis(
-    client: redis.Redis, period: str, limit: int, user: User | None, around: bool, viewer_id: int | None
+    client: redis.Redis, period: str, limit: int, user: User | None, around: bool, window: bool, viewer_id: int | None
 ) -> tuple[Board | None, object]:
     """The board from the sets (None: ask the database) and the viewer's row, or `_UNREAD`."""
     url = settings.REDIS_URL
@@ -803,7 +839,7 @@ def _from_redis(
         return None, _UNREAD
     caller_id = user.pk if user is not None else viewer_id
     try:
-        found = _redis_board(client, period, limit, caller_id, around)
+        found = _redis_board(client, period, limit, caller_id, around, window)
     except redis.RedisError:
         logger.warning("Redis unavailable; leaderboard reads use the database for %.0f s", DOWN_PAUSE)
         _down_until[url] = time.monotonic() + DOWN_PAUSE
@@ -811,7 +847,8 @@ def _from_redis(
     _down_until.pop(url, None)
     if found is None:
         return None, _UNREAD
-    ranked, me = found
+    top, near, me = found
+    ranked = top + near
     people, viewer = _people([uid for _, uid, _ in ranked], viewer_id)
     if viewer_id is not None:
         if viewer is None or not viewer.is_active:
@@ -825,8 +862,10 @@ def _from_redis(
         # of it: drop them there, and answer this time from the database.
         _drop_members(client, stale)
         return None, viewer if viewer_id is not None else _UNREAD
-    rows = [Row(rank, *people[uid], xp) for rank, uid, xp in ranked]
-    return Board(period, rows, me, viewer=viewer), viewer
+    tops, nears = ([Row(rank, *people[uid], xp) for rank, uid, xp in part] for part in (top, near))
+    if window:
+        return Board(period, tops, me, viewer=viewer, around=nears or None), viewer
+    return Board(period, nears if around else tops, me, viewer=viewer), viewer
 
 
 def board(
@@ -835,28 +874,30 @@ def board(
     limit: int = 50,
     user: User | None = None,
     around: bool = False,
+    window: bool = False,
     viewer_id: int | None = None,
 ) -> Board:
     """The top `limit` (or the window around the caller), with the caller's own rank and XP.
 
-    The caller is `user`, or `viewer_id` when only their token has been checked: their row is
-    then read with the page's names and returned as `Board.viewer` for the view to confirm
-    (a missing or inactive viewer gets an empty board).
+    `window`: the top, and in `Board.around` the window around a caller ranked below it, in
+    the same read (the page). The caller is `user`, or `viewer_id` when only their token has
+    been checked: their row is then read with the page's names and returned as `Board.viewer`
+    for the view to confirm (a missing or inactive viewer gets an empty board).
     """
     user = user if user is not None and user.is_authenticated else None
     viewer: object = _UNREAD
     client = _client()
     if client is not None:
         _heal()
-        found, viewer = _from_redis(client, period, limit, user, around, viewer_id)
+        found, viewer = _from_redis(client, period, limit, user, around, window, viewer_id)
         if found is not None:
             return found
     if viewer_id is None:
-        return _db_board(period, limit, user, around)
+        return _db_board(period, limit, user, around, window)
     caller = _viewer(viewer_id) if viewer is _UNREAD else cast(User | None, viewer)
     if caller is None or not caller.is_active:
         return Board(period, [], None, viewer=caller)
-    answer = _db_board(period, limit, caller, around)
+    answer = _db_board(period, limit, caller, around, window)
     answer.viewer = caller
     return answer
 
