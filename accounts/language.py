@@ -102,7 +102,6 @@ def confirm(request, user) -> None:
 
 
 class JWTScheme(SimpleJWTScheme):
-    """The OpenAPI document describes our subclasses as simplejwt's own bearer scheme."""
+    """The OpenAPI document describes our subclass as simplejwt's own bearer scheme."""
 
     target_class = "accounts.language.JWTAuthentication"
-    match_subclasses = True

@@ -39,6 +39,8 @@ def _learner(request: Request) -> User:
         401: error("`around=me` without signing in, or invalid credentials"),
     },
     tags=["leaderboard"],
+    # The same schemes as every route: the deferred token check is the bearer token still.
+    auth=[{"jwtAuth": []}, {"cookieAuth": []}, {}],
 )
 @api_view(["GET"])
 @authentication_classes([language.DeferredJWTAuthentication, SessionAuthentication])
