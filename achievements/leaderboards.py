@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import redis
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, IntegerField, Max, Q, Sum, Value
+from django.db.models import F, IntegerField, Max, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from redis.backoff import NoBackoff
@@ -644,6 +644,19 @@ def _best_first(entry: Entry) -> tuple:
     return (-xp, reached, -uid)
 
 
+def _all_of(parts: list) -> list[tuple]:
+    """The rows of several ordered, LIMITed querysets in one statement (UNION ALL of derived
+    tables: SQLite takes no LIMIT directly inside a UNION, PostgreSQL takes both forms)."""
+    statements, params = [], []
+    for n, part in enumerate(parts):
+        sql, found = part.query.sql_with_params()
+        statements.append(f"SELECT * FROM ({sql}) AS part{n}")  # noqa: S608 - compiled querysets
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(statements), params)
+        return cursor.fetchall()
+
+
 def _db_top(board: str, limit: int, user_id: int | None) -> tuple[list[Entry], tuple[int, int] | None]:
     """The top `limit` entries with names, and the caller's (rank, xp): one query.
 
@@ -657,8 +670,9 @@ def _db_top(board: str, limit: int, user_id: int | None) -> tuple[list[Entry], t
         mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(
             part=Value(1), rank=_rank_sql()
         )
-        query = query.union(mine.values_list(*columns)[:1], all=True)
-    found = list(query)
+        found = _all_of([query, mine.values_list(*columns)[:1]])
+    else:
+        found = list(query)
     top = sorted((row[:7] for row in found if row[7] == 0), key=_best_first)
     me = next(((row[8], row[0]) for row in found if row[7] == 1), None)
     return top, me
@@ -684,7 +698,7 @@ def _db_window(board: str, xp: int, reached: datetime, uid: int) -> list[Entry]:
         entries.filter(xp__lt=xp).order_by(*BEST_FIRST)[:near],
     ]
     parts = [side.values_list("xp", "reached_at", *_PUBLIC) for side in sides]
-    rows = sorted(parts[0].union(*parts[1:], all=True), key=_best_first)
+    rows = sorted(_all_of(parts), key=_best_first)
     at = next((i for i, row in enumerate(rows) if row[2] == uid), None)
     if at is None:  # the caller left the board between the two queries
         return []
@@ -796,27 +810,35 @@ VIEWER_FIELDS = ("id", "is_active", "show_on_leaderboard", "consent_status", "la
 _UNREAD = object()  # the viewer's row has not been read yet
 
 
+@lru_cache(maxsize=256)
+def _people_sql(count: int) -> str:
+    # Built once per page size: on the hot path the ORM's query building cost more than the
+    # query itself. Column names come from the model, so a renamed field still breaks loudly.
+    fields = {field.name: field.column for field in User._meta.concrete_fields}
+    columns = ", ".join(fields[name] for name in (*VIEWER_FIELDS, "username", "display_name", "avatar_url", "level"))
+    return f"SELECT {columns} FROM {User._meta.db_table} WHERE {fields['id']} IN ({', '.join(['%s'] * count)})"  # noqa: S608 - model names only
+
+
 def _people(
     user_ids: list[int], viewer_id: int | None = None
 ) -> tuple[dict[int, tuple[int, str, str, str, int]], User | None]:
     """Public names of these learners still allowed on the boards, and the viewer's row: one query."""
-    ids = set(user_ids) if viewer_id is None else {*user_ids, viewer_id}
+    ids = sorted(set(user_ids) if viewer_id is None else {*user_ids, viewer_id})
     if not ids:
         return {}, None
-    found = (
-        User.objects.filter(pk__in=ids)
-        .annotate(shown=ExpressionWrapper(_visible_users_q(""), output_field=BooleanField()))
-        .values_list(*VIEWER_FIELDS, "username", "display_name", "avatar_url", "level", "shown")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_people_sql(len(ids)), ids)
+        found = cursor.fetchall()
     width = len(VIEWER_FIELDS)
     people: dict[int, tuple[int, str, str, str, int]] = {}
     viewer = None
     for row in found:
-        uid, (username, display_name, avatar_url, level, shown) = row[0], row[width:]
-        if shown:
+        learner = _user_from(dict(zip(VIEWER_FIELDS, row[:width], strict=True)))
+        uid, (username, display_name, avatar_url, level) = row[0], row[width:]
+        if _visible(learner):
             people[uid] = (uid, username, display_name, avatar_url, level)
         if uid == viewer_id:
-            viewer = _user_from(dict(zip(VIEWER_FIELDS, row[:width], strict=True)))
+            viewer = learner
     return people, viewer
 
 
