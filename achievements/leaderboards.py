@@ -814,7 +814,7 @@ _UNREAD = object()  # the viewer's row has not been read yet
 def _people_sql(count: int) -> str:
     # Built once per page size: on the hot path the ORM's query building cost more than the
     # query itself. Column names come from the model, so a renamed field still breaks loudly.
-    fields = {field.name: field.column for field in User._meta.concrete_fields}
+    fields = {field.name: str(field.column) for field in User._meta.concrete_fields}
     columns = ", ".join(fields[name] for name in (*VIEWER_FIELDS, "username", "display_name", "avatar_url", "level"))
     return f"SELECT {columns} FROM {User._meta.db_table} WHERE {fields['id']} IN ({', '.join(['%s'] * count)})"  # noqa: S608 - model names only
 
