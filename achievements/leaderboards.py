@@ -18,6 +18,7 @@ when it is not marked ready and folds the score counts behind the database's ran
 import contextlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -27,7 +28,7 @@ from zoneinfo import ZoneInfo
 import redis
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, Max, Q, Sum
+from django.db.models import F, IntegerField, Max, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from redis.backoff import NoBackoff
@@ -91,6 +92,10 @@ class Board:
     period: str
     results: list[Row]
     me: dict | None
+    # With `board(viewer_id=…)`: the caller's row, read with the page (None: no such learner).
+    viewer: User | None = None
+    # With `board(window=True)`: the rows around a caller who ranks below the top `limit`.
+    around: list[Row] | None = None
 
 
 # ---- time --------------------------------------------------------------------------
@@ -529,7 +534,21 @@ def rebuild_database() -> int:
         refresh_entries(chunk)
     _recount([ALL, _board_name(WEEK, start)])
     _drop_old_weeks(start)
+    _analyze()
     return BoardEntry.objects.filter(board=ALL, xp__gt=0).count()
+
+
+def _analyze() -> None:
+    # Fresh statistics once the boards are rewritten: planned on an empty table's numbers, the
+    # top page sorts the whole board instead of reading its index (where autovacuum is off or
+    # has not caught up yet, as right after `bench_data`).
+    tables = [model._meta.db_table for model in (BoardEntry, BoardScore, BoardScoreChange)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
 
 
 @transaction.atomic
@@ -600,127 +619,274 @@ def _board_queryset(board: str):
     )
 
 
-def _ahead_of(xp: int, reached: datetime, uid: int) -> Q:
-    """Entries that rank above (xp, reached, uid): the same order as the index and Redis.
-
-    `xp__gte` is implied; it is spelled out so the database starts its seek at this score.
-    """
-    return Q(xp__gte=xp) & (
-        Q(xp__gt=xp) | Q(xp=xp, reached_at__lt=reached) | Q(xp=xp, reached_at=reached, user_id__gt=uid)
-    )
-
-
 # The rank of the outer entry row: learners on higher scores (folded counts and changes not
-# folded yet), then those ahead of it on its own score, by the index. Nothing here grows
-# with the board: the distinct scores above, the unfolded changes, the learners tied with it.
+# folded yet), then those ahead of it on its own score. Each part is one range of an index:
+# the distinct scores above (BoardScore's unique index), the unfolded changes above, and the
+# learners tied with it who reached the score earlier (then, in the same second, newer ids),
+# both seeks in `achievements_board_order`. Nothing is counted below the row, and no part
+# grows with the board except through the learners tied ahead of it.
 _RANK_SQL = """
 1 + (SELECT COALESCE(SUM(s.learners), 0) FROM {score} s WHERE s.board = {entry}.board AND s.xp > {entry}.xp)
   + (SELECT COALESCE(SUM(c.change), 0) FROM {change} c WHERE c.board = {entry}.board AND c.xp > {entry}.xp)
   + (SELECT COUNT(*) FROM {entry} e WHERE e.board = {entry}.board AND e.xp = {entry}.xp
-     AND (e.reached_at < {entry}.reached_at OR (e.reached_at = {entry}.reached_at AND e.user_id > {entry}.user_id)))
+     AND e.reached_at < {entry}.reached_at)
+  + (SELECT COUNT(*) FROM {entry} e WHERE e.board = {entry}.board AND e.xp = {entry}.xp
+     AND e.reached_at = {entry}.reached_at AND e.user_id > {entry}.user_id)
 """
+
+# What a board row shows of a learner, read in the entries' own query (DESIGN: never an email).
+_PUBLIC = ("user_id", "user__username", "user__display_name", "user__avatar_url", "user__level")
+Entry = tuple[int, datetime, int, str, str, str, int]  # xp, reached_at, then _PUBLIC
+
+
+def _rank_sql() -> RawSQL:
+    sql = _RANK_SQL.format(
+        score=BoardScore._meta.db_table, change=BoardScoreChange._meta.db_table, entry=BoardEntry._meta.db_table
+    )
+    return RawSQL(sql, [], output_field=IntegerField())  # noqa: S611 - table names only, no input
+
+
+def _shown(board: str):
+    return BoardEntry.objects.filter(_visible_users_q("user__"), board=board, xp__gt=0)
+
+
+def _best_first(entry: Entry) -> tuple:
+    xp, reached, uid = entry[0], entry[1], entry[2]
+    return (-xp, reached, -uid)
+
+
+def _all_of(parts: list) -> list[tuple]:
+    """The rows of several ordered, LIMITed querysets in one statement (UNION ALL of derived
+    tables: SQLite takes no LIMIT directly inside a UNION, PostgreSQL takes both forms)."""
+    statements, params = [], []
+    for n, part in enumerate(parts):
+        sql, found = part.query.sql_with_params()
+        statements.append(f"SELECT * FROM ({sql}) AS part{n}")  # noqa: S608 - compiled querysets
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(statements), params)
+        return cursor.fetchall()
+
+
+def _db_top(board: str, limit: int, user_id: int | None) -> tuple[list[Entry], tuple[int, int] | None]:
+    """The top `limit` entries with names, and the caller's (rank, xp): one query.
+
+    The page is the index `achievements_board_order` read from its start, LIMIT `limit`;
+    the caller's row is one lookup in the (board, user) unique index plus `_RANK_SQL`.
+    """
+    page = _shown(board).order_by(*BEST_FIRST).annotate(part=Value(0), rank=Value(0))
+    columns = ("xp", "reached_at", *_PUBLIC, "part", "rank")
+    query = page.values_list(*columns)[:limit]
+    if user_id is not None:
+        mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(
+            part=Value(1), rank=_rank_sql()
+        )
+        found = _all_of([query, mine.values_list(*columns)[:1]])
+    else:
+        found = list(query)
+    top = sorted((row[:7] for row in found if row[7] == 0), key=_best_first)
+    me = next(((row[8], row[0]) for row in found if row[7] == 1), None)
+    return top, me
+
+
+def _db_window(board: str, xp: int, reached: datetime, uid: int) -> list[Entry]:
+    """The caller's entry with the AROUND entries above and below it, names included, in one query.
+
+    The index's order mixes directions (xp down, reached_at up, user down), so no single seek
+    starts at the caller's place: each side is three seeks (same second, same score, other
+    scores), each LIMITed, and the closest of them are kept.
+    """
+    entries = _shown(board)
+    near = AROUND + 1
+    sides = [
+        # Above, nearest first: the index read backwards from the caller's place.
+        entries.filter(xp=xp, reached_at=reached, user_id__gt=uid).order_by("user_id")[:AROUND],
+        entries.filter(xp=xp, reached_at__lt=reached).order_by("-reached_at", "user_id")[:AROUND],
+        entries.filter(xp__gt=xp).order_by("xp", "-reached_at", "user_id")[:AROUND],
+        # The caller and below, nearest first: the index read forwards.
+        entries.filter(xp=xp, reached_at=reached, user_id__lte=uid).order_by("-user_id")[:near],
+        entries.filter(xp=xp, reached_at__gt=reached).order_by("reached_at", "-user_id")[:near],
+        entries.filter(xp__lt=xp).order_by(*BEST_FIRST)[:near],
+    ]
+    parts = [side.values_list("xp", "reached_at", *_PUBLIC) for side in sides]
+    rows = sorted(_all_of(parts), key=_best_first)
+    at = next((i for i, row in enumerate(rows) if row[2] == uid), None)
+    if at is None:  # the caller left the board between the two queries
+        return []
+    return rows[max(at - AROUND, 0) : at + near]
 
 
 def _db_standing(board: str, user_id: int) -> tuple[int, datetime, int] | None:
     """The learner's (xp, reached, rank) on a board, in one query, or None when they are not on it."""
-    sql = _RANK_SQL.format(
-        score=BoardScore._meta.db_table, change=BoardScoreChange._meta.db_table, entry=BoardEntry._meta.db_table
-    )
-    mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(
-        rank=RawSQL(sql, [], output_field=IntegerField())  # noqa: S611 - table names only, no input
-    )
+    mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(rank=_rank_sql())
     return mine.values_list("xp", "reached_at", "rank").first()
 
 
-def _named(entries, order: tuple[str, ...], count: int) -> list[tuple[int, User]]:
-    """(xp, learner) of the first `count` entries in this order, names joined in the same query."""
-    rows = (
-        entries.filter(_visible_users_q("user__"))
-        .select_related("user")
-        .only("xp", "user__id", "user__username", "user__display_name", "user__avatar_url", "user__level")
-        .order_by(*order)[:count]
-    )
-    return [(entry.xp, entry.user) for entry in rows]
-
-
-def _db_board(
-    period: str, limit: int, user: User | None, around: bool
-) -> tuple[list[tuple[int, int, User]], dict | None]:
+def _db_board(period: str, limit: int, user: User | None, around: bool, window: bool = False) -> Board:
     board = _board_name(period)
-    entries = BoardEntry.objects.filter(board=board, xp__gt=0)
-    mine = _db_standing(board, user.pk) if user is not None and _visible(user) else None
-    me = {"rank": mine[2], "xp": mine[0]} if mine else None
+    caller = user.pk if user is not None and _visible(user) else None
     if not around:
-        top = _named(entries, BEST_FIRST, limit)
-        return [(i + 1, xp, person) for i, (xp, person) in enumerate(top)], me
-    if mine is None or user is None:
-        return [], None
+        top, standing = _db_top(board, limit, caller)
+        me = {"rank": standing[0], "xp": standing[1]} if standing else None
+        rows = [_row(i + 1, entry) for i, entry in enumerate(top)]
+        near = _db_around(board, caller) if window and me and me["rank"] > limit else None
+        return Board(period, rows, me, around=near[0] if near else None)
+    near = _db_around(board, caller)
+    return Board(period, near[0], near[1]) if near else Board(period, [], None)
+
+
+def _db_around(board: str, caller: int | None) -> tuple[list[Row], dict] | None:
+    """The window around the caller and their standing; None when they are not on the board."""
+    mine = _db_standing(board, caller) if caller is not None else None
+    if mine is None or caller is None:
+        return None
     xp, reached, rank = mine
-    ahead = _ahead_of(xp, reached, user.pk)
-    above = _named(entries.filter(ahead), ("xp", "-reached_at", "user_id"), AROUND)[::-1]
-    # From the caller down: the caller's own row first, then five below.
-    below = _named(entries.filter(~ahead, xp__lte=xp), BEST_FIRST, AROUND + 1)
-    first = rank - len(above)
-    return [(first + i, xp, person) for i, (xp, person) in enumerate(above + below)], me
+    window = _db_window(board, xp, reached, caller)
+    at = next((i for i, entry in enumerate(window) if entry[2] == caller), 0)
+    return [_row(rank - at + i, entry) for i, entry in enumerate(window)], {"rank": rank, "xp": xp}
 
 
-def _redis_board(
-    client: redis.Redis, period: str, limit: int, user: User | None, around: bool
-) -> tuple[list[tuple[int, int, int]], dict | None] | None:
-    """(rank, uid, xp) rows and the caller's standing; None while the sets are not marked ready.
+def _row(rank: int, entry: Entry) -> Row:
+    _xp, _reached, uid, username, display_name, avatar_url, level = entry
+    return Row(rank, uid, username, display_name, avatar_url, level, entry[0])
 
-    One round trip for the top of the board (the marker, the caller's rank and score, the
-    page), two for the window around the caller (its place is needed to read around it).
+
+# ---- Redis reads -------------------------------------------------------------------
+
+# A whole read in one round trip: nil while the sets are not marked ready (reads then use the
+# database), else {the caller's 0-based rank or -1, their score or '', the top {member, score,
+# ...}, the window's first rank, the window {member, score, ...}}. ARGV: the caller's member
+# or '', the top's size, how many to show on each side of the caller (0: the top only), and
+# '1' for both (the page: the top, and the window when the caller ranks below it).
+_READ = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local rank, score = -1, ''
+if ARGV[1] ~= '' then
+  local found = redis.call('ZREVRANK', KEYS[1], ARGV[1])
+  if found then
+    rank = found
+    score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+  end
+end
+local limit, around, both = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1'
+local top, first, window = {}, 0, {}
+if around == 0 or both then
+  top = redis.call('ZREVRANGE', KEYS[1], 0, limit - 1, 'WITHSCORES')
+end
+if around > 0 and rank >= 0 and (not both or rank >= limit) then
+  first = math.max(rank - around, 0)
+  window = redis.call('ZREVRANGE', KEYS[1], first, rank + around, 'WITHSCORES')
+end
+return {rank, score, top, first, window}
+"""
+
+
+@lru_cache(maxsize=8)
+def _read_script(client: redis.Redis):
+    # One Script per client: EVALSHA from the first call on (a NOSCRIPT reply loads it once).
+    return client.register_script(_READ)
+
+
+# Per process: after a failed read, Redis is left alone for a moment (the database answers),
+# so an outage costs one failed connection per process per DOWN_PAUSE, not one per request,
+# and a hung Redis does not hold every request for its timeout.
+DOWN_PAUSE = 1.0
+_down_until: dict[str, float] = {}
+
+
+def _ranked(first: int, flat: list) -> list[tuple[int, int, int]]:
+    return [(first + i + 1, int(flat[2 * i]), _decode(float(flat[2 * i + 1]))) for i in range(len(flat) // 2)]
+
+
+def _redis_board(client: redis.Redis, period: str, limit: int, user_id: int | None, around: bool, window: bool):
+    """The top and the window as [(rank, uid, xp)], and the caller's standing, from one script call.
+
+    None while the sets are not marked ready.
     """
-    key = _key(period)
-    pipe = client.pipeline(transaction=False)
-    pipe.exists(_ready_key())
-    if user is not None:
-        pipe.zrevrank(key, _member(user.pk))
-        pipe.zscore(key, _member(user.pk))
-    if not around:
-        pipe.zrevrange(key, 0, limit - 1, withscores=True)
-    replies = pipe.execute()
-    if not replies[0]:
+    member = _member(user_id) if user_id is not None else ""
+    args = [member, limit, AROUND if around or window else 0, "1" if window else "0"]
+    reply = _read_script(client)(keys=[_key(period), _ready_key()], args=args)
+    if reply is None:
         # Until the scheduler's `heal_leaderboards` rebuilds them (after a flush, an outage or
         # the marker's hourly expiry), reads use the database: no rebuild runs inside a request.
         return None
-    rank0: int | None = replies[1] if user is not None else None
-    me = {"rank": rank0 + 1, "xp": _decode(replies[2])} if rank0 is not None else None
-    if around:
-        if rank0 is None:
-            return [], None
-        first = max(rank0 - AROUND, 0)
-        members = _scored_range(client, key, first, rank0 + AROUND)
-    else:
-        first = 0
-        members = cast("list[tuple[bytes, float]]", replies[-1])
-    return [(first + i + 1, int(m), _decode(s)) for i, (m, s) in enumerate(members)], me
+    rank0, score, top, first, near = reply
+    me = {"rank": rank0 + 1, "xp": _decode(float(score))} if rank0 >= 0 else None
+    return _ranked(0, top), _ranked(first, near), me
 
 
-def _scored_range(client: redis.Redis, key: str, start: int, end: int) -> list[tuple[bytes, float]]:
-    """ZREVRANGE with scores: (member, score) pairs. redis-py types the result for any `withscores`."""
-    return cast("list[tuple[bytes, float]]", client.zrevrange(key, start, end, withscores=True))
+# What a read needs of a caller known only by their token: whether they may sign in, stand on
+# the boards, and their language. Read with the page's names, in the same query.
+VIEWER_FIELDS = ("id", "is_active", "show_on_leaderboard", "consent_status", "language")
+_UNREAD = object()  # the viewer's row has not been read yet
 
 
-# ---- reads -------------------------------------------------------------------------
+@lru_cache(maxsize=256)
+def _people_sql(count: int) -> str:
+    # Built once per page size: on the hot path the ORM's query building cost more than the
+    # query itself. Column names come from the model, so a renamed field still breaks loudly.
+    fields = {field.name: str(field.column) for field in User._meta.concrete_fields}
+    columns = ", ".join(fields[name] for name in (*VIEWER_FIELDS, "username", "display_name", "avatar_url", "level"))
+    return f"SELECT {columns} FROM {User._meta.db_table} WHERE {fields['id']} IN ({', '.join(['%s'] * count)})"  # noqa: S608 - model names only
 
 
-def _people(user_ids: list[int]) -> dict[int, User]:
-    visible = User.objects.filter(_visible_users_q(""))
-    return visible.only("id", "username", "display_name", "avatar_url", "level").in_bulk(user_ids)
+def _people(
+    user_ids: list[int], viewer_id: int | None = None
+) -> tuple[dict[int, tuple[int, str, str, str, int]], User | None]:
+    """Public names of these learners still allowed on the boards, and the viewer's row: one query."""
+    ids = sorted(set(user_ids) if viewer_id is None else {*user_ids, viewer_id})
+    if not ids:
+        return {}, None
+    with connection.cursor() as cursor:
+        cursor.execute(_people_sql(len(ids)), ids)
+        found = cursor.fetchall()
+    width = len(VIEWER_FIELDS)
+    people: dict[int, tuple[int, str, str, str, int]] = {}
+    viewer = None
+    for row in found:
+        learner = _user_from(dict(zip(VIEWER_FIELDS, row[:width], strict=True)))
+        uid, (username, display_name, avatar_url, level) = row[0], row[width:]
+        if _visible(learner):
+            people[uid] = (uid, username, display_name, avatar_url, level)
+        if uid == viewer_id:
+            viewer = learner
+    return people, viewer
 
 
-def _from_redis(client: redis.Redis, period: str, limit: int, user: User | None, around: bool) -> Board | None:
+def _user_from(values: dict) -> User:
+    """A User holding these fields, the others deferred (as `only()` gives; from_db wants the model's order)."""
+    names = [field.attname for field in User._meta.concrete_fields if field.attname in values]
+    return User.from_db(User.objects.db, names, [values[name] for name in names])
+
+
+def _viewer(viewer_id: int) -> User | None:
+    return User.objects.only(*VIEWER_FIELDS).filter(pk=viewer_id).first()
+
+
+def _from_redis(
+    client: redis.Redis, period: str, limit: int, user: User | None, around: bool, window: bool, viewer_id: int | None
+) -> tuple[Board | None, object]:
+    """The board from the sets (None: ask the database) and the viewer's row, or `_UNREAD`."""
+    url = settings.REDIS_URL
+    if _down_until.get(url, 0) > time.monotonic():
+        return None, _UNREAD
+    caller_id = user.pk if user is not None else viewer_id
     try:
-        found = _redis_board(client, period, limit, user, around)
+        found = _redis_board(client, period, limit, caller_id, around, window)
     except redis.RedisError:
-        logger.warning("Redis unavailable; leaderboard read from the database")
-        return None
+        logger.warning("Redis unavailable; leaderboard reads use the database for %.0f s", DOWN_PAUSE)
+        _down_until[url] = time.monotonic() + DOWN_PAUSE
+        return None, _UNREAD
+    _down_until.pop(url, None)
     if found is None:
-        return None
-    ranked, me = found
-    people = _people([uid for _, uid, _ in ranked])
+        return None, _UNREAD
+    top, near, me = found
+    ranked = top + near
+    people, viewer = _people([uid for _, uid, _ in ranked], viewer_id)
+    if viewer_id is not None:
+        if viewer is None or not viewer.is_active:
+            return Board(period, [], None, viewer=viewer), viewer  # the view refuses the token
+        user = viewer
     stale = {uid for _, uid, _ in ranked if uid not in people}
     if user is not None and me is not None and not _visible(user):
         stale.add(user.pk)
@@ -728,26 +894,45 @@ def _from_redis(client: redis.Redis, period: str, limit: int, user: User | None,
         # Learners left the board (hidden, deactivated, deleted) without the sets hearing
         # of it: drop them there, and answer this time from the database.
         _drop_members(client, stale)
-        return None
-    rows = [_row(rank, people[uid], xp) for rank, uid, xp in ranked]
-    return Board(period=period, results=rows, me=me)
+        return None, viewer if viewer_id is not None else _UNREAD
+    tops, nears = ([Row(rank, *people[uid], xp) for rank, uid, xp in part] for part in (top, near))
+    if window:
+        return Board(period, tops, me, viewer=viewer, around=nears or None), viewer
+    return Board(period, nears if around else tops, me, viewer=viewer), viewer
 
 
-def _row(rank: int, person: User, xp: int) -> Row:
-    return Row(rank, person.pk, person.username, person.display_name, person.avatar_url, person.level, xp)
+def board(
+    *,
+    period: str = ALL,
+    limit: int = 50,
+    user: User | None = None,
+    around: bool = False,
+    window: bool = False,
+    viewer_id: int | None = None,
+) -> Board:
+    """The top `limit` (or the window around the caller), with the caller's own rank and XP.
 
-
-def board(*, period: str = ALL, limit: int = 50, user: User | None = None, around: bool = False) -> Board:
-    """The top `limit` (or the window around `user`), with the caller's own rank and XP."""
+    `window`: the top, and in `Board.around` the window around a caller ranked below it, in
+    the same read (the page). The caller is `user`, or `viewer_id` when only their token has
+    been checked: their row is then read with the page's names and returned as `Board.viewer`
+    for the view to confirm (a missing or inactive viewer gets an empty board).
+    """
     user = user if user is not None and user.is_authenticated else None
+    viewer: object = _UNREAD
     client = _client()
     if client is not None:
         _heal()
-        found = _from_redis(client, period, limit, user, around)
+        found, viewer = _from_redis(client, period, limit, user, around, window, viewer_id)
         if found is not None:
             return found
-    ranked, me = _db_board(period, limit, user, around)
-    return Board(period=period, results=[_row(rank, person, xp) for rank, xp, person in ranked], me=me)
+    if viewer_id is None:
+        return _db_board(period, limit, user, around, window)
+    caller = _viewer(viewer_id) if viewer is _UNREAD else cast(User | None, viewer)
+    if caller is None or not caller.is_active:
+        return Board(period, [], None, viewer=caller)
+    answer = _db_board(period, limit, caller, around, window)
+    answer.viewer = caller
+    return answer
 
 
 def rebuild_everything(*, timeout: float = 60) -> int:

@@ -61,11 +61,9 @@ def leaderboard_page(request):
     if period not in leaderboards.PERIODS:
         period = leaderboards.WEEK
     user = request.user if request.user.is_authenticated else None
-    board = leaderboards.board(period=period, limit=TOP, user=user)
-    around = None
-    if board.me and board.me["rank"] > TOP:
-        around = leaderboards.board(period=period, user=user, around=True).results
-    context = {"board": board, "period": period, "around": around, "top": TOP}
+    # The top and, for a learner ranked below it, the rows around them: one read.
+    board = leaderboards.board(period=period, limit=TOP, user=user, window=True)
+    context = {"board": board, "period": period, "around": board.around, "top": TOP}
     return render(request, "achievements/leaderboard.html", context)
 
 

@@ -4,11 +4,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import language
 from accounts.models import User
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, NO_PAGE, SIGNED_OUT, error
@@ -37,8 +39,12 @@ def _learner(request: Request) -> User:
         401: error("`around=me` without signing in, or invalid credentials"),
     },
     tags=["leaderboard"],
+    # The same schemes as every route: the deferred token check is the bearer token still.
+    # (spectacular returns these security requirement objects as given; its hint says str.)
+    auth=[{"jwtAuth": []}, {"cookieAuth": []}, {}],  # type: ignore[list-item]
 )
 @api_view(["GET"])
+@authentication_classes([language.DeferredJWTAuthentication, SessionAuthentication])
 @permission_classes([AllowAny])
 def leaderboard(request):
     query = s.LeaderboardQuery(data=request.query_params)
@@ -46,10 +52,31 @@ def leaderboard(request):
     around = query.validated_data.get("around") == "me"
     if around and not request.user.is_authenticated:
         return Response({"detail": _("Sign in to see the learners around you.")}, status=status.HTTP_401_UNAUTHORIZED)
+    # A bearer token's learner is read with the page's names, not in a query of its own.
+    viewer_id = language.token_user_id(request)
     board = leaderboards.board(
-        period=query.validated_data["period"], limit=query.validated_data["limit"], user=request.user, around=around
+        period=query.validated_data["period"],
+        limit=query.validated_data["limit"],
+        user=request.user if viewer_id is None else None,
+        viewer_id=viewer_id,
+        around=around,
     )
-    return Response(s.LeaderboardSerializer(board).data)
+    if viewer_id is not None:
+        language.confirm(request, board.viewer)
+    # Plain dicts in LeaderboardSerializer's shape: a serializer per row would cost more than the read.
+    results = [
+        {
+            "rank": row.rank,
+            "id": row.id,
+            "username": row.username,
+            "display_name": row.display_name,
+            "avatar_url": row.avatar_url,
+            "level": row.level,
+            "xp": row.xp,
+        }
+        for row in board.results
+    ]
+    return Response({"period": board.period, "results": results, "me": board.me})
 
 
 @extend_schema(responses={200: s.BadgeSerializer(many=True), 401: SIGNED_OUT})

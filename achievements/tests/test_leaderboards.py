@@ -357,6 +357,78 @@ def test_leaderboard_endpoint_query_count_is_flat_as_learners_grow(settings, clo
     assert max(large) <= 5  # the caller, their score, their rank, the page, the people
 
 
+@pytest.mark.parametrize("query", [{"period": "all"}, {"period": "week"}, {"period": "all", "around": "me"}])
+def test_each_board_read_costs_the_same_queries_with_5_and_with_50_learners(backend, clock, query):
+    caller = UserFactory()
+    client = client_for(caller)
+    counts = []
+    for batch in (5, 45):  # 5 learners on the board, then 50
+        for user in UserFactory.create_batch(batch):
+            clock.tick(seconds=1)
+            backend.earn(user, 10 + user.pk % 9)
+        if batch == 5:
+            backend.earn(caller, 14)  # mid-board: learners on both sides of the caller
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/v1/users/leaderboard", query).json()
+        shown = {5: 6, 45: 50} if "around" not in query else {5: 6, 45: 11}
+        assert body["me"] is not None
+        assert len(body["results"]) == shown[batch]
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    # Redis: the page's names with the signed-in learner's row. Database: the learner, the page
+    # with the caller's rank (around: the caller's rank, then the window).
+    assert counts[1] == {"redis": 1, "db": 3 if "around" in query else 2}[backend.name]
+
+
+@pytest.mark.parametrize("query", [{"period": "all"}, {"period": "week", "around": "me"}])
+def test_a_token_of_a_deactivated_or_deleted_learner_is_refused(backend, clock, query):
+    gone, off = UserFactory(), UserFactory()
+    backend.earn(gone, 30)
+    backend.earn(off, 20)
+    gone_client, off_client = client_for(gone), client_for(off)
+    User.objects.filter(pk=off.pk).update(is_active=False)  # behind the boards' back: the token still verifies
+    with backend.commit():
+        gone.delete()
+
+    for client in (gone_client, off_client):
+        response = client.get("/api/v1/users/leaderboard", query)
+        assert response.status_code == 401
+        assert "detail" in response.json()
+
+
+def test_a_token_learner_gets_their_language_and_a_hidden_one_no_rank(backend, clock):
+    shown = UserFactory(language="sq")
+    hidden = UserFactory(show_on_leaderboard=False)
+    backend.earn(shown, 30)
+    backend.earn(hidden, 50)
+
+    mine = client_for(shown).get("/api/v1/users/leaderboard")
+    theirs = client_for(hidden).get("/api/v1/users/leaderboard", {"around": "me"})
+
+    assert mine.status_code == 200
+    assert mine["Content-Language"] == "sq"
+    assert mine.json()["me"] == {"rank": 1, "xp": 30}
+    assert theirs.status_code == 200
+    assert theirs.json() == {"period": "all", "results": [], "me": None}
+
+
+@override_settings(REDIS_URL=CLOSED_PORT)
+def test_after_a_failed_read_redis_is_left_alone_for_a_moment(caplog, clock, monkeypatch):
+    me = UserFactory()
+    earn(me, 40)
+    monkeypatch.setattr(leaderboards, "_down_until", {})
+    with caplog.at_level("WARNING", logger="achievements.leaderboards"):
+        first = leaderboards.board(user=me)
+        second = leaderboards.board(user=me)
+    assert first.me == second.me == {"rank": 1, "xp": 40}
+    assert len([r for r in caplog.records if "Redis unavailable" in r.getMessage()]) == 1
+
+    monkeypatch.setattr(leaderboards.time, "monotonic", lambda: 10**9)  # the pause is over: Redis is tried again
+    with caplog.at_level("WARNING", logger="achievements.leaderboards"):
+        leaderboards.board(user=me)
+    assert len([r for r in caplog.records if "Redis unavailable" in r.getMessage()]) == 2
+
+
 # ---- Redis down, Redis back ------------------------------------------------------------
 
 

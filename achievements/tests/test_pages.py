@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from achievements import selectors, services
+from achievements import leaderboards, selectors, services
 from achievements.models import LedgerEntry, Reason, Redemption, ShopItem
 from core.rewards import Rewards
 
@@ -157,6 +157,32 @@ def test_leaderboard_page_adds_the_window_around_me_when_i_am_outside_the_top(si
     assert around.count("<tr") == 1 + 6  # header + five above and me
     assert "p50" in around  # rank 51, just below the top 50
     assert len(response.context["board"].results) == 50
+
+
+@pytest.mark.redis
+def test_leaderboard_page_with_redis_reads_the_top_and_my_window_once(
+    signed_in, learner, clock, django_capture_on_commit_callbacks
+):
+    leaderboards.rebuild()  # empty sets, marked ready: the grants below keep them current
+    counts = []
+    for batch in (52, 8):
+        with django_capture_on_commit_callbacks(execute=True):
+            for index in range(batch):
+                clock.tick(seconds=1)
+                earn(UserFactory(), 1000 - index)
+            if batch == 52:
+                earn(learner, 1)
+        with CaptureQueriesContext(connection) as queries:
+            response = signed_in.get("/leaderboard/")
+        counts.append(len(queries))
+    page = text(response)
+
+    assert "You are <strong>#61</strong>" in page
+    around = page[page.index('data-testid="around-me"') :]
+    assert around.count("<tr") == 1 + 6  # header + five above and me
+    assert len(response.context["board"].results) == 50
+    assert counts[0] == counts[1]
+    assert sum("accounts_user" in q["sql"] and " IN (" in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_leaderboard_page_for_a_visitor_has_no_rank(client, clock):
