@@ -35,10 +35,11 @@ def _completed_ids(user: User) -> set[int]:
 
 def quest_states(*, user: User) -> dict[int, str]:
     """Each published quest's state for this learner: quest n opens when quest n−1 is completed."""
-    steps = list(
-        QuestStep.objects.filter(game__is_published=True).order_by("position").values_list("game_id", flat=True)
-    )
-    done = _completed_ids(user)
+    return _states(_completed_ids(user))
+
+
+def _states(done: set[int]) -> dict[int, str]:
+    steps = QuestStep.objects.filter(game__is_published=True).order_by("position").values_list("game_id", flat=True)
     states, previous_done = {}, True
     for game_id in steps:
         states[game_id] = COMPLETED if game_id in done else (AVAILABLE if previous_done else LOCKED)
@@ -53,12 +54,15 @@ def is_locked(*, user: User, game: Game) -> bool:
 
 
 def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
-    """Published games with `mine` (the learner's UserGame or None) and `state` attached."""
-    mine = UserGame.objects.filter(user=user) if user.is_authenticated else UserGame.objects.none()
+    """Published games with `mine` (the learner's UserGame or None) and `state` attached.
+
+    Three queries, however many games and plays: the learner's rows, the quest line, the games.
+    """
+    mine = {ug.game_id: ug for ug in UserGame.objects.filter(user=user)} if user.is_authenticated else {}
+    done = {game_id for game_id, ug in mine.items() if ug.completed_at}
     games = (
         Game.objects.filter(is_published=True)
         .select_related("quest_step")
-        .prefetch_related(Prefetch("players", queryset=mine, to_attr="mine_list"))
         .order_by("type", "quest_step__position", "title")
     )
     filters = filters or {}
@@ -66,12 +70,11 @@ def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
         if filters.get(name) not in (None, ""):
             games = games.filter(**{name: filters[name]})
     if filters.get("completed") is not None:
-        completed = _completed_ids(user)
-        games = games.filter(pk__in=completed) if filters["completed"] else games.exclude(pk__in=completed)
-    states = quest_states(user=user)
+        games = games.filter(pk__in=done) if filters["completed"] else games.exclude(pk__in=done)
+    states = _states(done)
     result: list[Game] = []
     for game in games:
-        game.mine = game.mine_list[0] if game.mine_list else None
+        game.mine = mine.get(game.pk)
         game.state = states.get(game.pk) or (COMPLETED if game.mine and game.mine.completed_at else AVAILABLE)
         result.append(game)
     return result
