@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -103,19 +104,20 @@ class StoryStep:
 
 
 def storyline_for(*, user: User) -> list[StoryStep]:
-    """The quest line in order, each with the learner's state. Two queries, however long."""
-    steps = list(QuestStep.objects.filter(game__is_published=True).select_related("game").order_by("position"))
-    mine = (
-        {ug.game_id: ug for ug in UserGame.objects.filter(user=user, game__quest_step__isnull=False)}
-        if user.is_authenticated
-        else {}
-    )
+    """The quest line in order, each with the learner's state. One query, however long."""
+    steps = QuestStep.objects.filter(game__is_published=True).select_related("game").order_by("position")
+    if user.is_authenticated:
+        # The learner's row for each quest rides along in the same query (a unique (user, game) row).
+        mine = UserGame.objects.filter(user=user, game=OuterRef("game_id"))
+        steps = steps.annotate(
+            done=Exists(mine.filter(completed_at__isnull=False)),
+            best=Subquery(mine.values("best_score")[:1]),
+        )
     result, previous_done = [], True
     for step in steps:
-        progress = mine.get(step.game_id)
-        done = bool(progress and progress.completed_at)
+        done = bool(getattr(step, "done", False))
         state = COMPLETED if done else (AVAILABLE if previous_done else LOCKED)
-        result.append(StoryStep(step.position, step.game, state, progress.best_score if progress else None))
+        result.append(StoryStep(step.position, step.game, state, getattr(step, "best", None)))
         previous_done = done
     return result
 

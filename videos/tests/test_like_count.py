@@ -92,3 +92,11 @@ def test_likes_and_unlikes_racing_end_with_the_counter_equal_to_the_rows():
     _results, errors = run_together(12, lambda index: services.like_video(user=fans[index % 6], video=video))
     assert errors == []
     assert likes_of(video) == 6 == VideoLike.objects.filter(video=video).count()
+
+
+def test_the_list_the_detail_and_the_like_answer_read_the_kept_counter(auth_api, video):
+    # A counter that disagrees with the rows shows through: nothing counts the likes per request.
+    Video.objects.filter(pk=video.pk).update(like_count=41)
+    assert auth_api.get("/api/v1/videos/").json()["results"][0]["likes"] == 41
+    assert auth_api.get(f"/api/v1/videos/{video.pk}/").json()["likes"] == 41
+    assert auth_api.post(f"/api/v1/videos/{video.pk}/like").json() == {"liked": True, "likes": 42}
