@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -90,25 +90,28 @@ class AchievementProgress:
 
 
 def achievements_for(*, user: User) -> list[AchievementProgress]:
-    """Every active achievement with the learner's progress; secret ones only once earned."""
-    stats = dict(UserStat.objects.filter(user=user).values_list("metric", "value")) if user.is_authenticated else {}
-    earned = (
-        dict(UserAchievement.objects.filter(user=user).values_list("achievement_id", "earned_at"))
-        if user.is_authenticated
-        else {}
-    )
-    result = []
-    for achievement in Achievement.objects.filter(is_active=True):
-        if achievement.is_secret and achievement.pk not in earned:
-            continue
-        current = min(stats.get(achievement.metric, 0), achievement.threshold)
-        if achievement.pk in earned:
-            current = achievement.threshold
-        result.append(
-            AchievementProgress(
-                achievement, achievement.pk in earned, earned.get(achievement.pk), current, achievement.threshold
-            )
+    """Every active achievement with the learner's progress; secret ones only once earned.
+
+    One query: the learner's stat and award for each rule ride along as subqueries.
+    """
+    achievements = Achievement.objects.filter(is_active=True)
+    if user.is_authenticated:
+        achievements = achievements.annotate(
+            stat=Subquery(UserStat.objects.filter(user=user, metric=OuterRef("metric")).values("value")[:1]),
+            earned_at=Subquery(
+                UserAchievement.objects.filter(user=user, achievement=OuterRef("pk")).values("earned_at")[:1]
+            ),
         )
+    result = []
+    for achievement in achievements:
+        earned_at = getattr(achievement, "earned_at", None)  # never null once earned
+        earned = earned_at is not None
+        if achievement.is_secret and not earned:
+            continue
+        current = (
+            achievement.threshold if earned else min(getattr(achievement, "stat", None) or 0, achievement.threshold)
+        )
+        result.append(AchievementProgress(achievement, earned, earned_at, current, achievement.threshold))
     return result
 
 
