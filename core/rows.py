@@ -7,7 +7,7 @@ the same `get_attribute` / `to_representation` calls, so the output is the seria
 byte, and the serializer class stays what the OpenAPI schema documents.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -19,8 +19,8 @@ from rest_framework.serializers import BaseSerializer
 class Rows:
     """One serializer's readable fields, bound once; `row(item)` is `Serializer(item).data`."""
 
-    def __init__(self, serializer_class: type[BaseSerializer], *, context: dict | None = None):
-        serializer: Any = serializer_class(context=context or {})
+    def __init__(self, serializer_class: type[BaseSerializer], *, context: Mapping[str, Any] | None = None):
+        serializer: Any = serializer_class(context=dict(context or {}))
         self.fields: list[tuple[str, Callable, Callable]] = [
             (field.field_name, field.get_attribute, field.to_representation) for field in serializer._readable_fields
         ]
@@ -37,9 +37,10 @@ class Rows:
             data[name] = None if check is None else show(value)
         return data
 
-    def many(self, items: Iterable[Any]) -> list[dict]:
+    def many(self, items: Iterable[Any] | None) -> list[dict]:
+        """`Serializer(items, many=True).data`; None (a view's page when pagination is off) is no items."""
         row = self.row
-        return [row(item) for item in items]
+        return [row(item) for item in items or ()]
 
 
 @cache
