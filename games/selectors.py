@@ -1,5 +1,6 @@
 """Reads of games with the learner's state attached."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -39,13 +40,19 @@ def quest_states(*, user: User) -> dict[int, str]:
     return _states(_completed_ids(user))
 
 
-def _states(done: set[int]) -> dict[int, str]:
-    steps = QuestStep.objects.filter(game__is_published=True).order_by("position").values_list("game_id", flat=True)
+def _states(done: set[int], steps: Iterable[int] | None = None) -> dict[int, str]:
+    """Quest states from the completed games and the quest line (its game ids in order; read when not given)."""
+    if steps is None:
+        steps = QuestStep.objects.filter(game__is_published=True).order_by("position").values_list("game_id", flat=True)
     states, previous_done = {}, True
     for game_id in steps:
         states[game_id] = COMPLETED if game_id in done else (AVAILABLE if previous_done else LOCKED)
         previous_done = game_id in done
     return states
+
+
+def _quests(games: list[Game]) -> list[Game]:
+    return [game for game in games if getattr(game, "quest_step", None) is not None]
 
 
 def is_locked(*, user: User, game: Game) -> bool:
@@ -57,7 +64,8 @@ def is_locked(*, user: User, game: Game) -> bool:
 def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
     """Published games with `mine` (the learner's UserGame or None) and `state` attached.
 
-    Three queries, however many games and plays: the learner's rows, the quest line, the games.
+    Two queries, however many games and plays: the learner's rows and the games (and the quest
+    line, when filters leave some quests out).
     """
     mine = {ug.game_id: ug for ug in UserGame.objects.filter(user=user)} if user.is_authenticated else {}
     done = {game_id for game_id, ug in mine.items() if ug.completed_at}
@@ -67,14 +75,20 @@ def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
         .order_by("type", "quest_step__position", "title")
     )
     filters = filters or {}
+    filtered = False
     for name in ("type", "category", "difficulty"):
         if filters.get(name) not in (None, ""):
             games = games.filter(**{name: filters[name]})
+            filtered = True
     if filters.get("completed") is not None:
         games = games.filter(pk__in=done) if filters["completed"] else games.exclude(pk__in=done)
-    states = _states(done)
+        filtered = True
+    loaded = list(games)
+    # Unfiltered, the list holds every published quest with its step: the quest line needs no query of its own.
+    line = None if filtered else [game.pk for game in sorted(_quests(loaded), key=lambda g: g.quest_step.position)]
+    states = _states(done, line)
     result: list[Game] = []
-    for game in games:
+    for game in loaded:
         game.mine = mine.get(game.pk)
         game.state = states.get(game.pk) or (COMPLETED if game.mine and game.mine.completed_at else AVAILABLE)
         result.append(game)
