@@ -1,6 +1,10 @@
 """Reads of learner accounts."""
 
+from dataclasses import dataclass
+
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db.models import BooleanField, Exists, OuterRef, Value
 
 from .models import User
 
@@ -44,6 +48,33 @@ def email_verified(user: User, *, email: str | None = None) -> bool:
 def is_teacher(user) -> bool:
     """Whether the user may run classes: a member of the `Teachers` group."""
     return user.is_authenticated and user.groups.filter(name=TEACHERS).exists()
+
+
+@dataclass(frozen=True)
+class AccountFlags:
+    email_verified: bool
+    is_teacher: bool
+
+
+def account_flags(user: User) -> AccountFlags:
+    """`email_verified` and `is_teacher` together, in one query (users/me shows both).
+
+    Kept on the instance: a profile serialized twice in one request asks once.
+    """
+    cached = getattr(user, "_account_flags", None)
+    if cached is not None:
+        return cached
+    address = user.email.strip()
+    verified = (
+        Exists(EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=address, verified=True))
+        if address
+        else Value(False, output_field=BooleanField())
+    )
+    teacher = Exists(Group.objects.filter(user=OuterRef("pk"), name=TEACHERS))
+    row = User.objects.filter(pk=user.pk).values_list(verified, teacher).first() or (False, False)
+    flags = AccountFlags(email_verified=bool(row[0]), is_teacher=bool(row[1]))
+    user._account_flags = flags  # type: ignore[attr-defined]
+    return flags
 
 
 def export_data(user: User) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -37,11 +37,16 @@ def daily_templates_for(*, user_id: int, day: date, has_reviews: bool | None = N
     (`has_reviews`, asked of the database when not given).
     """
     templates = list(DailyQuestTemplate.objects.filter(active=True))
-    if any(t.metric == metrics.REVIEWS_DONE for t in templates):
-        if has_reviews is None:
-            has_reviews = _has_reviews_on(user_id=user_id, day=day)
-        if not has_reviews:
-            templates = [t for t in templates if t.metric != metrics.REVIEWS_DONE]
+    if has_reviews is None and any(t.metric == metrics.REVIEWS_DONE for t in templates):
+        has_reviews = _has_reviews_on(user_id=user_id, day=day)
+    return _choose(templates, user_id=user_id, day=day, has_reviews=bool(has_reviews))
+
+
+def _choose(
+    templates: list[DailyQuestTemplate], *, user_id: int, day: date, has_reviews: bool
+) -> list[DailyQuestTemplate]:
+    if not has_reviews:
+        templates = [t for t in templates if t.metric != metrics.REVIEWS_DONE]
 
     def rank(template):
         return hashlib.sha256(f"{user_id}:{day.isoformat()}:{template.slug}".encode()).hexdigest()
@@ -49,13 +54,15 @@ def daily_templates_for(*, user_id: int, day: date, has_reviews: bool | None = N
     return sorted(templates, key=rank)[:DAILY_QUESTS_PER_DAY]
 
 
-def _has_reviews_on(*, user_id: int, day: date) -> bool:
+def _reviews_on(*, user_id: int, day: date) -> QuerySet[ReviewItem]:
     # Due that day, or already reviewed that day (so answering the last due one keeps the quest).
-    return (
-        ReviewItem.objects.filter(user_id=user_id, retired_at__isnull=True)
-        .filter(Q(due_on__lte=day) | Q(reviewed_on=day))
-        .exists()
+    return ReviewItem.objects.filter(user_id=user_id, retired_at__isnull=True).filter(
+        Q(due_on__lte=day) | Q(reviewed_on=day)
     )
+
+
+def _has_reviews_on(*, user_id: int, day: date) -> bool:
+    return _reviews_on(user_id=user_id, day=day).exists()
 
 
 def today_for(user: User) -> date:
@@ -67,12 +74,36 @@ def todays_daily_quests(*, user: User, has_reviews: bool | None = None) -> list[
     day's first activity creates them, they are unsaved (no id) with no progress.
 
     `has_reviews`: whether questions are due for review today, when the caller knows.
+    One query: the active templates and today's quests' templates, each with the learner's
+    quest for today (if stored) and whether anything is up for review.
     """
     day = today_for(user)
-    existing = list(DailyQuest.objects.filter(user=user, date=day).select_related("template").order_by("pk"))
-    if existing:
-        return existing
-    chosen = daily_templates_for(user_id=user.pk, day=day, has_reviews=has_reviews)
+    todays = DailyQuest.objects.filter(user=user, date=day)
+    mine = todays.filter(template=OuterRef("pk"))
+    templates = DailyQuestTemplate.objects.filter(Q(active=True) | Q(pk__in=todays.values("template_id"))).annotate(
+        quest_id=Subquery(mine.values("pk")[:1]),
+        quest_progress=Subquery(mine.values("progress")[:1]),
+        quest_completed_at=Subquery(mine.values("completed_at")[:1]),
+    )
+    if has_reviews is None:
+        templates = templates.annotate(reviews=Exists(_reviews_on(user_id=user.pk, day=day)))
+    rows = list(templates)
+    stored = sorted((t for t in rows if t.quest_id is not None), key=lambda t: t.quest_id)
+    if stored:
+        return [
+            DailyQuest(
+                pk=t.quest_id,
+                user=user,
+                date=day,
+                template=t,
+                progress=t.quest_progress,
+                completed_at=t.quest_completed_at,
+            )
+            for t in stored
+        ]
+    if has_reviews is None:
+        has_reviews = any(getattr(t, "reviews", False) for t in rows)
+    chosen = _choose([t for t in rows if t.active], user_id=user.pk, day=day, has_reviews=has_reviews)
     return [DailyQuest(user=user, date=day, template=t) for t in chosen]
 
 
@@ -90,25 +121,28 @@ class AchievementProgress:
 
 
 def achievements_for(*, user: User) -> list[AchievementProgress]:
-    """Every active achievement with the learner's progress; secret ones only once earned."""
-    stats = dict(UserStat.objects.filter(user=user).values_list("metric", "value")) if user.is_authenticated else {}
-    earned = (
-        dict(UserAchievement.objects.filter(user=user).values_list("achievement_id", "earned_at"))
-        if user.is_authenticated
-        else {}
-    )
-    result = []
-    for achievement in Achievement.objects.filter(is_active=True):
-        if achievement.is_secret and achievement.pk not in earned:
-            continue
-        current = min(stats.get(achievement.metric, 0), achievement.threshold)
-        if achievement.pk in earned:
-            current = achievement.threshold
-        result.append(
-            AchievementProgress(
-                achievement, achievement.pk in earned, earned.get(achievement.pk), current, achievement.threshold
-            )
+    """Every active achievement with the learner's progress; secret ones only once earned.
+
+    One query: the learner's stat and award for each rule ride along as subqueries.
+    """
+    achievements = Achievement.objects.filter(is_active=True)
+    if user.is_authenticated:
+        achievements = achievements.annotate(
+            stat=Subquery(UserStat.objects.filter(user=user, metric=OuterRef("metric")).values("value")[:1]),
+            earned_at=Subquery(
+                UserAchievement.objects.filter(user=user, achievement=OuterRef("pk")).values("earned_at")[:1]
+            ),
         )
+    result = []
+    for achievement in achievements:
+        earned_at = getattr(achievement, "earned_at", None)  # never null once earned
+        earned = earned_at is not None
+        if achievement.is_secret and not earned:
+            continue
+        current = (
+            achievement.threshold if earned else min(getattr(achievement, "stat", None) or 0, achievement.threshold)
+        )
+        result.append(AchievementProgress(achievement, earned, earned_at, current, achievement.threshold))
     return result
 
 

@@ -1,5 +1,6 @@
 """Reads of games with the learner's state attached."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -36,15 +37,22 @@ def _completed_ids(user: User) -> set[int]:
 
 def quest_states(*, user: User) -> dict[int, str]:
     """Each published quest's state for this learner: quest n opens when quest n−1 is completed."""
-    steps = list(
-        QuestStep.objects.filter(game__is_published=True).order_by("position").values_list("game_id", flat=True)
-    )
-    done = _completed_ids(user)
+    return _states(_completed_ids(user))
+
+
+def _states(done: set[int], steps: Iterable[int] | None = None) -> dict[int, str]:
+    """Quest states from the completed games and the quest line (its game ids in order; read when not given)."""
+    if steps is None:
+        steps = QuestStep.objects.filter(game__is_published=True).order_by("position").values_list("game_id", flat=True)
     states, previous_done = {}, True
     for game_id in steps:
         states[game_id] = COMPLETED if game_id in done else (AVAILABLE if previous_done else LOCKED)
         previous_done = game_id in done
     return states
+
+
+def _quests(games: list[Game]) -> list[Game]:
+    return [game for game in games if getattr(game, "quest_step", None) is not None]
 
 
 def is_locked(*, user: User, game: Game) -> bool:
@@ -63,25 +71,34 @@ def is_locked(*, user: User, game: Game) -> bool:
 
 
 def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
-    """Published games with `mine` (the learner's UserGame or None) and `state` attached."""
-    mine = UserGame.objects.filter(user=user) if user.is_authenticated else UserGame.objects.none()
+    """Published games with `mine` (the learner's UserGame or None) and `state` attached.
+
+    Two queries, however many games and plays: the learner's rows and the games (and the quest
+    line, when filters leave some quests out).
+    """
+    mine = {ug.game_id: ug for ug in UserGame.objects.filter(user=user)} if user.is_authenticated else {}
+    done = {game_id for game_id, ug in mine.items() if ug.completed_at}
     games = (
         Game.objects.filter(is_published=True)
         .select_related("quest_step")
-        .prefetch_related(Prefetch("players", queryset=mine, to_attr="mine_list"))
         .order_by("type", "quest_step__position", "title")
     )
     filters = filters or {}
+    filtered = False
     for name in ("type", "category", "difficulty"):
         if filters.get(name) not in (None, ""):
             games = games.filter(**{name: filters[name]})
+            filtered = True
     if filters.get("completed") is not None:
-        completed = _completed_ids(user)
-        games = games.filter(pk__in=completed) if filters["completed"] else games.exclude(pk__in=completed)
-    states = quest_states(user=user)
+        games = games.filter(pk__in=done) if filters["completed"] else games.exclude(pk__in=done)
+        filtered = True
+    loaded = list(games)
+    # Unfiltered, the list holds every published quest with its step: the quest line needs no query of its own.
+    line = None if filtered else [game.pk for game in sorted(_quests(loaded), key=lambda g: g.quest_step.position)]
+    states = _states(done, line)
     result: list[Game] = []
-    for game in games:
-        game.mine = game.mine_list[0] if game.mine_list else None
+    for game in loaded:
+        game.mine = mine.get(game.pk)
         game.state = states.get(game.pk) or (COMPLETED if game.mine and game.mine.completed_at else AVAILABLE)
         result.append(game)
     return result
@@ -110,19 +127,20 @@ class StoryStep:
 
 
 def storyline_for(*, user: User) -> list[StoryStep]:
-    """The quest line in order, each with the learner's state. Two queries, however long."""
-    steps = list(QuestStep.objects.filter(game__is_published=True).select_related("game").order_by("position"))
-    mine = (
-        {ug.game_id: ug for ug in UserGame.objects.filter(user=user, game__quest_step__isnull=False)}
-        if user.is_authenticated
-        else {}
-    )
+    """The quest line in order, each with the learner's state. One query, however long."""
+    steps = QuestStep.objects.filter(game__is_published=True).select_related("game").order_by("position")
+    if user.is_authenticated:
+        # The learner's row for each quest rides along in the same query (a unique (user, game) row).
+        mine = UserGame.objects.filter(user=user, game=OuterRef("game_id"))
+        steps = steps.annotate(
+            done=Exists(mine.filter(completed_at__isnull=False)),
+            best=Subquery(mine.values("best_score")[:1]),
+        )
     result, previous_done = [], True
     for step in steps:
-        progress = mine.get(step.game_id)
-        done = bool(progress and progress.completed_at)
+        done = bool(getattr(step, "done", False))
         state = COMPLETED if done else (AVAILABLE if previous_done else LOCKED)
-        result.append(StoryStep(step.position, step.game, state, progress.best_score if progress else None))
+        result.append(StoryStep(step.position, step.game, state, getattr(step, "best", None)))
         previous_done = done
     return result
 

@@ -6,7 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from core.admin import LabelledChangelistMixin, ReadOnlyAdminMixin, WordListField
 
-from . import selectors
+from . import selectors, services
 from .models import SavedVideo, Video, VideoLike, VideoView
 
 TAGS_HELP = _("Comma-separated, e.g. saving, interest.")
@@ -137,3 +137,10 @@ class SavedVideoAdmin(LearnerRecordAdmin):
 @admin.register(VideoLike)
 class VideoLikeAdmin(LearnerRecordAdmin):
     list_display = ["user", "video", "created_at"]
+
+    # Through the service: each deleted like moves its video's kept counter.
+    def delete_model(self, request, obj):
+        services.remove_likes([obj])
+
+    def delete_queryset(self, request, queryset):
+        services.remove_likes(queryset)

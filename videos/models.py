@@ -80,6 +80,8 @@ class Video(models.Model):
     tags = models.JSONField(default=list, blank=True, validators=[validate_tags])
     xp_reward = models.PositiveIntegerField(default=10)
     is_published = models.BooleanField(default=True)
+    # Kept, not counted per request: moved with each like row by videos.services (recount_likes heals it).
+    like_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -36,7 +36,6 @@ class VideoCounts(TypedDict):
 
     view_count: int
     completion_count: int
-    like_count: int
     save_count: int
 
 
@@ -47,8 +46,7 @@ def _count(model, **filters) -> Coalesce:
 
 
 def with_state(videos: QuerySet[Video], *, user: User | AnonymousUser) -> QuerySet[Video]:
-    """Attach `saved`, `liked`, `watched`, `position` (the learner's) and `like_count`, in the same query."""
-    videos = videos.annotate(like_count=_count(VideoLike))
+    """Attach `saved`, `liked`, `watched` and `position` (the learner's), in the same query."""
     if not user.is_authenticated:
         return videos.annotate(
             saved=Value(False, output_field=BooleanField()),
@@ -144,15 +142,15 @@ def video_for(*, user: User, slug: str) -> Video:
 
 
 def like_count(video: Video) -> int:
-    return VideoLike.objects.filter(video=video).count()
+    """The video's kept like counter as committed now (not the possibly stale loaded instance)."""
+    return Video.objects.filter(pk=video.pk).values_list("like_count", flat=True).first() or 0
 
 
 def with_counts(videos: QuerySet[Video]) -> "QuerySet[WithAnnotations[Video, VideoCounts]]":
-    """Attach how many learners started, finished, liked and saved each video."""
+    """Attach how many learners started, finished and saved each video (likes are kept in `like_count`)."""
     return videos.annotate(
         view_count=_count(VideoView),
         completion_count=_count(VideoView, completed_at__isnull=False),
-        like_count=_count(VideoLike),
         save_count=_count(SavedVideo),
     )
 

@@ -1,10 +1,13 @@
 """Every write of the videos app: saves, likes and watch progress."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -60,23 +63,77 @@ def unsave_video(*, user: User, video: Video) -> bool:
 def like_video(*, user: User, video: Video) -> bool:
     """Like a video; liking twice is the same as once."""
     _ensure_published(video)
-    _get_or_create(VideoLike, user=user, video=video)
+    _like, created = _get_or_create(VideoLike, user=user, video=video)
+    if created:
+        _move_like_count(video.pk, +1)
     return True
 
 
 @transaction.atomic
 def unlike_video(*, user: User, video: Video) -> bool:
-    VideoLike.objects.filter(user=user, video=video).delete()
+    _unlike(user_id=user.pk, video_id=video.pk)
     return False
+
+
+def _unlike(*, user_id: int, video_id: int) -> None:
+    # The DELETE's row count says whether this request removed the like: of two taps at once,
+    # the second waits for the first's row lock and then deletes nothing.
+    deleted, _ = VideoLike.objects.filter(user_id=user_id, video_id=video_id).delete()
+    if deleted:
+        _move_like_count(video_id, -deleted)
+
+
+def _move_like_count(video_id: int, by: int) -> None:
+    Video.objects.filter(pk=video_id).update(like_count=F("like_count") + by)
+
+
+@transaction.atomic
+def forget_likes(*, user: User) -> None:
+    """Take back every like of a learner who is being erased (their rows go with them by cascade)."""
+    for video_id in VideoLike.objects.filter(user=user).values_list("video_id", flat=True):
+        _unlike(user_id=user.pk, video_id=video_id)
+
+
+@transaction.atomic
+def remove_likes(likes: Iterable[VideoLike]) -> None:
+    """Delete like rows chosen by an editor, each with its video's counter."""
+    for like in likes:
+        _unlike(user_id=like.user_id, video_id=like.video_id)
+
+
+def recount_likes() -> int:
+    """Set every video's like counter from the like rows (after a bulk load, or to heal a drift).
+
+    Returns how many counters were wrong.
+    """
+    counted = Coalesce(
+        Subquery(
+            VideoLike.objects.filter(video=OuterRef("pk"))
+            .order_by()
+            .values("video")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+        output_field=IntegerField(),
+    )
+    with transaction.atomic():
+        # Lock the videos first: a like that commits after this point waits for the lock and moves the
+        # counter set here; one committed before it is in the count (a later statement, a later snapshot).
+        list(Video.objects.select_for_update().values_list("pk", flat=True))
+        wrong = list(
+            Video.objects.annotate(counted=counted).exclude(like_count=F("counted")).values_list("pk", flat=True)
+        )
+        return Video.objects.filter(pk__in=wrong).update(like_count=counted)
 
 
 def _get_or_create(model, **fields):
     # get_or_create retries the read when a concurrent request inserted the same pair first,
-    # so two taps at once both succeed and one row remains.
+    # so two taps at once both succeed, one row remains, and only one of them created it.
     try:
-        return model.objects.get_or_create(**fields)[0]
+        return model.objects.get_or_create(**fields)
     except IntegrityError:
-        return model.objects.get(**fields)
+        return model.objects.get(**fields), False
 
 
 def check_position(*, video: Video, position_seconds) -> float:

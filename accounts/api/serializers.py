@@ -139,10 +139,10 @@ class MeSerializer(serializers.ModelSerializer):
         return {"required": status in (ConsentStatus.PENDING, ConsentStatus.GRANTED), "status": status}
 
     def get_email_verified(self, user: User) -> bool:
-        return selectors.email_verified(user)
+        return selectors.account_flags(user).email_verified
 
     def get_is_teacher(self, user: User) -> bool:
-        return selectors.is_teacher(user)
+        return selectors.account_flags(user).is_teacher
 
 
 class GuardianInput(serializers.Serializer):

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -475,3 +476,16 @@ def test_public_profile_has_no_email(api, learner):
     assert body["username"] == "learner"
     assert "email" not in body
     assert learner.email not in response.content.decode()
+
+
+def test_me_reads_a_verified_address_and_the_teachers_group_in_one_query(learner, django_assert_max_num_queries):
+    EmailAddress.objects.create(user=learner, email=learner.email.upper(), verified=True, primary=True)
+    Group.objects.get_or_create(name="Teachers")[0].user_set.add(learner)
+    client = client_for(learner)
+    with django_assert_max_num_queries(2):  # the user (token), both flags
+        body = client.get(ME).json()
+    assert (body["email_verified"], body["is_teacher"]) == (True, True)
+    EmailAddress.objects.filter(user=learner).update(verified=False)
+    learner.groups.clear()
+    body = client.get(ME).json()
+    assert (body["email_verified"], body["is_teacher"]) == (False, False)

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from core.rewards import RewardsSerializer
+from core.rows import rows_of
 from games.api.serializers import AnswerFeedbackSerializer, AnswerInput, ChoiceSerializer
 
 from .. import streaks
@@ -68,7 +69,7 @@ class AchievementProgressSerializer(AchievementSerializer):
         fields = [*AchievementSerializer.Meta.fields, "earned", "earned_at", "progress"]
 
     def to_representation(self, item):
-        data = AchievementSerializer(item.achievement).data
+        data = rows_of(AchievementSerializer).row(item.achievement)
         data.update(
             earned=item.earned,
             earned_at=item.earned_at.isoformat() if item.earned_at else None,

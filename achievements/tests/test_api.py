@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from achievements import services
-from achievements.models import DailyQuest, Reason, UserAchievement
+from achievements.api.serializers import DailyQuestSerializer
+from achievements.models import DailyQuest, DailyQuestTemplate, Reason, UserAchievement
+from achievements.selectors import today_for
 from conftest import client_for
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory
@@ -240,3 +242,15 @@ def test_the_data_export_carries_the_learners_rewards(learner, auth_api):
 def test_public_profile_streak_reads_zero_once_it_is_broken(api):
     user = UserFactory(streak_count=4, longest_streak=4, last_active_date=timezone.localdate() - timedelta(days=5))
     assert api.get(f"/api/v1/users/{user.pk}").json()["streak_count"] == 0
+
+
+def test_stored_daily_quests_read_as_their_rows(learner, auth_api):
+    DailyQuestTemplateFactory.create_batch(4, target=2)
+    services.ensure_daily_quests(user=learner, day=today_for(learner))
+    first = DailyQuest.objects.filter(user=learner).order_by("pk").first()
+    DailyQuest.objects.filter(pk=first.pk).update(progress=2, completed_at=timezone.now())
+    # A template retired today still shows in the learner's quests for today.
+    DailyQuestTemplate.objects.filter(pk=first.template_id).update(active=False)
+    rows = DailyQuest.objects.filter(user=learner, date=today_for(learner)).select_related("template").order_by("pk")
+    assert auth_api.get("/api/v1/quests/daily").json() == DailyQuestSerializer(rows, many=True).data
+    assert len(rows) == 3

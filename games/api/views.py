@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, KEY_REUSED, NO_PAGE, SIGNED_OUT, error
 from core.rewards import RewardsSerializer
+from core.rows import rows_of
 
 from .. import selectors, services
 from ..models import Game
@@ -88,13 +89,13 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         games = selectors.games_for(user=request.user, filters=query.validated_data)
         page = self.paginate_queryset(games)
-        return self.get_paginated_response(s.GameSerializer(page, many=True).data)
+        return self.get_paginated_response(rows_of(s.GameSerializer).many(page))
 
     @extend_schema(responses={200: s.GameSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE})
     @action(detail=False, methods=["get"], url_path="minigames")
     def minigames(self, request):
         page = self.paginate_queryset(selectors.minigames().select_related("quest_step"))
-        return self.get_paginated_response(s.GameSerializer(page, many=True).data)
+        return self.get_paginated_response(rows_of(s.GameSerializer).many(page))
 
     @extend_schema(
         responses={200: s.StorylineSerializer, 401: SIGNED_OUT},
@@ -104,9 +105,10 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
     def storyline(self, request):
         steps = selectors.storyline_for(user=request.user)
         signed_in = request.user.is_authenticated
+        game_row = rows_of(s.GameSerializer).row
         body = [
             {
-                **s.GameSerializer(step.game).data,
+                **game_row(step.game),
                 "position": step.position,
                 "state": step.state if signed_in else None,
                 "completed": step.state == selectors.COMPLETED if signed_in else False,

@@ -11,6 +11,7 @@ from core.categories import Category
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, KEY_REUSED, LIMITED, NO_PAGE, SIGNED_OUT
 from core.ratelimits import enforce
+from core.rows import Rows
 
 from .. import selectors, services
 from ..models import Video
@@ -61,7 +62,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
             query=query.validated_data.get("q", ""),
         )
         page = self.paginate_queryset(videos)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(Rows(s.VideoSerializer, context=self.get_serializer_context()).many(page))
 
     @extend_schema(
         tags=["videos"],
@@ -81,7 +82,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
     def saved(self, request):
         page = self.paginate_queryset(selectors.saved_for(user=request.user))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(Rows(s.VideoSerializer, context=self.get_serializer_context()).many(page))
 
     @extend_schema(
         methods=["POST"],

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import factory
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -38,6 +39,13 @@ class VideoLikeFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     video = factory.SubFactory(VideoFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the like service does: the video's kept counter moves with the row.
+        like = super()._create(model_class, *args, **kwargs)
+        Video.objects.filter(pk=like.video_id).update(like_count=F("like_count") + 1)
+        return like
 
 
 class VideoViewFactory(factory.django.DjangoModelFactory):

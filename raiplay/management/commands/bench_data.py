@@ -7,7 +7,8 @@ then a quest started but not passed yet: UserGame and Attempt rows), most have w
 or two (VideoView), about 0.6 likes per learner, and the achievements those stats reach. Every
 XP and coin comes from a ledger entry keyed as the services key it, so `check_ledger` passes;
 the stats are the receivers' counters for the same events. Derived state is left to the
-project's own commands: the leaderboards are rebuilt by `rebuild_leaderboards` at the end.
+project's own commands at the end: `recount_likes` (the videos' like counters) and
+`rebuild_leaderboards`.
 
 PostgreSQL loads with COPY (psycopg 3), a transaction per chunk of learners; other databases
 with batched INSERTs. A second run with the same N finds the learners there and does nothing;
@@ -367,6 +368,7 @@ class Command(BaseCommand):
                         loader.write(table)
                 bar.update(stop - start)
         self._after_load(loader)
+        call_command("recount_likes", stdout=self.stdout)  # COPY bypassed the like services' counters
         call_command("rebuild_leaderboards", stdout=self.stdout)
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded in {time.monotonic() - started:.0f} s: {summary}."))

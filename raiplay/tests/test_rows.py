@@ -1,0 +1,58 @@
+"""core.rows writes what the serializers it stands in for would, key for key and value for value."""
+
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
+
+from achievements.api.serializers import AchievementSerializer
+from achievements.tests.factories import AchievementFactory
+from core.rows import Rows, rows_of
+from games import selectors as games
+from games.api.serializers import GameSerializer
+from games.models import UserGame
+from games.tests.factories import GameFactory, QuestFactory
+from videos import selectors as videos
+from videos import services as video_services
+from videos.api.serializers import VideoSerializer
+from videos.tests.factories import VideoFactory
+
+
+def test_game_rows_equal_the_serializer(learner):
+    quest, game = QuestFactory(position=1), GameFactory()
+    QuestFactory(position=2)
+    UserGame.objects.create(user=learner, game=quest, best_score=90, completed_at="2026-01-01T00:00Z")
+    listed = games.games_for(user=learner)
+    assert rows_of(GameSerializer).many(listed) == GameSerializer(listed, many=True).data
+    assert {row["slug"] for row in rows_of(GameSerializer).many(listed)} >= {quest.slug, game.slug}
+
+
+def test_video_rows_equal_the_serializer_with_the_request(learner):
+    video = VideoFactory()
+    video_services.like_video(user=learner, video=video)
+    request = APIRequestFactory().get("/api/v1/videos/")
+    listed = list(videos.videos_for(user=learner))
+    context = {"request": request}
+    rows = Rows(VideoSerializer, context=context).many(listed)
+    assert rows == VideoSerializer(listed, many=True, context=context).data
+    assert rows[0]["url"].startswith("http://testserver/") and rows[0]["likes"] == 1
+
+
+def test_achievement_rows_equal_the_serializer(db):
+    achievement = AchievementFactory(description="")
+    assert rows_of(AchievementSerializer).row(achievement) == AchievementSerializer(achievement).data
+
+
+class _Optional(serializers.Serializer):
+    name = serializers.CharField()
+    nickname = serializers.CharField(required=False)
+    note = serializers.CharField(allow_null=True)
+
+
+class _Thing:
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+def test_a_missing_optional_field_is_left_out_and_none_stays_none():
+    thing = _Thing(name="a", note=None)
+    assert Rows(_Optional).row(thing) == _Optional(thing).data == {"name": "a", "note": None}
+    assert Rows(_Optional).many(None) == []
