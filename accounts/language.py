@@ -9,13 +9,10 @@ whose user is known only once DRF has read the token.
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import authentication
-from rest_framework_simplejwt.exceptions import InvalidToken
-from rest_framework_simplejwt.settings import api_settings
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
@@ -62,7 +59,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
         return found
 
 
-class DeferredJWTAuthentication(JWTAuthentication):
+class DeferredJWTAuthentication(authentication.JWTStatelessUserAuthentication, JWTAuthentication):
     """The token checked here, the learner's row left to the view, which reads it in a query it
     makes anyway (the leaderboard: with the page's names), saving a round trip per request.
 
@@ -71,14 +68,10 @@ class DeferredJWTAuthentication(JWTAuthentication):
     inactive learner as `JWTAuthentication` does, and then applies the learner's language.
     """
 
+    # get_user is simplejwt's stateless one (the token's claims, no query).
+
     def authenticate(self, request):
         return authentication.JWTAuthentication.authenticate(self, request)  # no row yet: no language
-
-    def get_user(self, validated_token):
-        # simplejwt's stateless user: the token's claims, no query (JWTStatelessUserAuthentication's get_user).
-        if api_settings.USER_ID_CLAIM not in validated_token:
-            raise InvalidToken(gettext("Token contained no recognizable user identification"))
-        return api_settings.TOKEN_USER_CLASS(validated_token)
 
 
 def token_user_id(request) -> int | None:
