@@ -53,7 +53,7 @@ def test_sign_up_play_step_by_step_and_review_the_mistake_the_next_day(page, liv
     page.click("a.node[href='/games/pocket-money/']")
 
     # One question at a time: Check gives the verdict and the explanation before Next.
-    assert page.get_by_role("progressbar", name="Question 1 of 3").is_visible()
+    expect(page.get_by_role("progressbar", name="Question 1 of 3")).to_be_visible()  # once play.js has drawn it
     page.get_by_label(right[first.pk]).check()
     page.get_by_role("button", name="Check").click()
     expect(page.locator("[data-feedback]")).to_contain_text("Right!")
