@@ -167,7 +167,7 @@ class TestOwnership:
 @pytest.mark.usefixtures("knowledge", "offline")
 class TestRateLimit:
     def test_questions_over_the_rate_are_429_and_not_stored(self, auth_api, settings):
-        settings.CHAT_RATES = ["3/m"]
+        settings.CHAT_RATES = ["3/h"]  # an hour: fixed windows, no boundary mid-test
         codes = [auth_api.post(CHAT, {"message": "What is a budget?"}, format="json").status_code for _ in range(3)]
         assert codes == [200, 200, 200]
         refused = auth_api.post(CHAT, {"message": "What is a budget?"}, format="json")
@@ -177,7 +177,7 @@ class TestRateLimit:
         assert Message.objects.filter(role="user").count() == 3
 
     def test_rate_is_per_learner(self, auth_api, settings):
-        settings.CHAT_RATES = ["1/m"]
+        settings.CHAT_RATES = ["1/h"]
         assert auth_api.post(CHAT, {"message": "What is a budget?"}, format="json").status_code == 200
         other = client_for(UserFactory(username="friend"))
         assert other.post(CHAT, {"message": "What is a budget?"}, format="json").status_code == 200

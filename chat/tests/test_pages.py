@@ -64,7 +64,7 @@ def test_too_long_message_is_refused_on_the_page(web):
 
 
 def test_rate_limit_on_the_page_is_429(web, settings):
-    settings.CHAT_RATES = ["1/m"]
+    settings.CHAT_RATES = ["1/h"]
     assert web.post("/chat/", {"message": "What is a budget?"}).status_code == 302
     response = web.post("/chat/", {"message": "What is a budget?"})
     assert response.status_code == 429
