@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import snowballstemmer
 
-from . import albanian
+from . import albanian, concepts
 
 # Text → its matching terms, in order (repeats kept).
 Analyzer = Callable[[str], list[str]]
@@ -97,6 +97,10 @@ NUMBER_FACTOR = 0.15
 # A word the index does not know that is one slip away from one it does ("intrest",
 # "bugdet") counts as that word, a little less sure.
 FUZZY_FACTOR = 0.8
+# A word no article holds, even with a slip forgiven ("haul", "yay", "einstein"): teens
+# wrap a question in slang and names, so it counts, but far less than a known word (the
+# rarest known word weighs as much as an unknown one would at full weight).
+UNKNOWN_FACTOR = 0.35
 MAX_CORRECTIONS = 10_000  # slips remembered per index
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -160,9 +164,19 @@ class Language:
     analyze: Analyzer
     weak: frozenset[str]
     question_words: Callable[[str], list[str]]
+    # A question with the ways learners put a topic read as the topic's words (`concepts`).
+    rewrite: Callable[[str], str] = lambda question: question
+    # The terms that make a question one about money (None: any question may be).
+    domain: frozenset[str] | None = None
 
 
-ENGLISH = Language(terms, _WEAK_STEMS, query_words)
+ENGLISH = Language(
+    terms,
+    _WEAK_STEMS,
+    query_words,
+    concepts.rewrite,
+    frozenset(terms(" ".join([*concepts.MONEY_WORDS, *concepts.CONCEPTS]))),
+)
 ALBANIAN = Language(albanian.terms, albanian.WEAK_KEYS, albanian.query_words)
 
 
@@ -307,11 +321,15 @@ class Index:
         self.size = len(self.documents)
         self.average_length = (sum(self.lengths) / self.size) if self.size else 0.0
         self.df = df
+        self.label_df = Counter(term for heading in self.headings for term in heading)
         self._vocabulary = sorted(df)
         self._corrections: dict[str, str | None] = {}  # a slip, once looked up, for the index's life
 
     def idf(self, term: str) -> float:
-        df = self.df.get(term, 0)
+        # Counted over the questions the documents answer (titles, listed questions), not
+        # their bodies or category tags: "budget" is in half the bodies and tags but in
+        # the questions of only a few articles.
+        df = self.label_df.get(term) or self.df.get(term, 0)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def correct(self, term: str) -> str | None:
@@ -338,19 +356,26 @@ class Index:
     def query(self, question: str) -> list[QueryTerm]:
         """The question's terms with their weights, typos read as the words they stand for."""
         result: dict[str, QueryTerm] = {}
-        for term in dict.fromkeys(self.language.analyze(question)):
+        for term in dict.fromkeys(self.language.analyze(self.language.rewrite(question))):
             factor = weight_factor(term, self.language.weak)
             if term not in self.df:
                 corrected = self.correct(term)
                 if corrected:
                     term, factor = corrected, weight_factor(corrected, self.language.weak) * FUZZY_FACTOR
+                else:
+                    factor *= UNKNOWN_FACTOR
             if term not in result:
                 result[term] = QueryTerm(term, self.idf(term) * factor)
         return list(result.values())
 
+    def on_topic(self, query: list[QueryTerm]) -> bool:
+        """Whether the question is about what this index knows (its language's domain)."""
+        domain = self.language.domain
+        return domain is None or any(item.term in domain for item in query)
+
     def search(self, question: str, *, limit: int = 5) -> list[Hit]:
         query = self.query(question)
-        if not query or not self.size:
+        if not query or not self.size or not self.on_topic(query):
             return []
         weights = {item.term: item.weight for item in query}
         asked_pairs = _pairs([item.term for item in query])
