@@ -57,6 +57,7 @@ CONCEPTS: dict[str, list[str]] = {
         r"in the red",
         r"spend more than (?:i|you) (?:have|had)",
     ],
+    "minimum payment": [r"min(?:imum)? (?:payment|due|repayment)|pay (?:just |only )?the minimum"],
     "pay later": [
         r"klarna|afterpay|clearpay|pay in (?:3|4|three|four)|split (?:it|the payment|payments) into",
         r"pay(?:ing)? later",
@@ -134,7 +135,11 @@ OTHER_SENSES = {
     "picture": r"stock (?:photos?|images?|pictures?|footage)",
     "button": r"share (?:button|screen|link)",
     "chemistry": r"(?:chemical|covalent|ionic|hydrogen|metallic) bonds?",
-    "game level": r"(?:skill|ability|perk) points?|invest (?:skill|ability|perk) points?",
+    "game level": (
+        r"(?:invest )?(?:skill|ability|perk) points?"
+        r"|score (?:in|on) (?:a |the )?(?:fortnite|minecraft|roblox|fifa|game|match|test|exam|quiz)"
+        r"|deposit (?:a |my |the )?pokemon"
+    ),
     "battery": r"charg\w* (?:my |the |your )?(?:phone|airpods|battery|case|laptop|ipad|controller)",
     "file": r"save (?:a|the|my|your) (?:file|game|essay|progress|world|document|doc|pdf|photo)",
 }
