@@ -43,8 +43,9 @@ CONCEPTS: dict[str, list[str]] = {
         r"\d+ (?:turn|turns|become|becomes|grow|grows) into \d+",
     ],
     "inflation": [
-        r"(?<!share )(?<!stock )prices? (?:keep |kept |always |have |has )?(?:go(?:es|ing)? up|went up|goes up|rise|rising|rose|risen|increase\w*|climb\w*)",
-        r"(?:cost|costs|was|were) (?:like )?\S+ (?:a few |some |\d+ )?(?:years?|months?) ago",
+        r"(?<!share )(?<!stock )prices? (?:keep |kept |always |have |has )?"
+        r"(?:go(?:es|ing)? up|went up|rise|rising|rose|risen|increase\w*|climb\w*)",
+        r"(?:cost|costs|was|were|used to be)[^.?!]{0,25}(?:years?|months?|decades?) ago",
         r"(?:buys?|get|gets) (?:way |much |a lot )?less than (?:it )?used to",
         r"more expensive (?:every|each) year|(?:everything|stuff) (?:is )?getting (?:more )?expensive",
         r"prices? (?:went|go|goes) up \d+ ?%|prices? rose \d+ ?%",
@@ -85,7 +86,8 @@ CONCEPTS: dict[str, list[str]] = {
     "money mule": [
         r"(?:use|borrow|rent|lend) (?:my|your|his|her) (?:bank )?(?:account|card|revolut)",
         r"(?:receive|recieve|get) (?:payments?|money) (?:into|in|to) (?:my|your) (?:bank )?account",
-        r"(?:forward|pass|send) (?:them|it|the money|money) (?:on|through)|(?:pass|passes|go) through (?:my|your) account",
+        r"(?:forward|pass|send) (?:them|it|the money|money) (?:on|through)",
+        r"(?:pass|passes|go) through (?:my|your) account",
         r"keep \d+ ?%",
     ],
     "identity theft": [

@@ -349,7 +349,10 @@ class Index:
             if known[0] != term[0] and known[:2] != term[:2][::-1]:
                 continue  # teens slip in the middle of a word, rarely on its first letter
             distance = edit_distance(term, known, slips)
-            if distance <= slips and (best is None or (distance, -self.df[known]) < best[:2]):
+            # Both words long enough for the slip: "selfi" is not a slip of "self".
+            if distance > min(slips, allowed_slips(known)):
+                continue
+            if best is None or (distance, -self.df[known]) < best[:2]:
                 best = (distance, -self.df[known], known)
         return best[2] if best else None
 

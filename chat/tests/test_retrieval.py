@@ -49,7 +49,7 @@ def test_every_set_question_names_a_demo_article_and_none_is_an_articles_own(kno
 
 def test_finbot_eval_prints_the_table_and_the_misses_and_fails_below_the_target(knowledge, capsys):
     with pytest.raises(CommandError, match="Below the target"):
-        call_command("finbot_eval", "--language", "en")
+        call_command("finbot_eval", "--language", "en", "--target", "1.0")
     out = capsys.readouterr().out
     assert "en main" in out and "en holdout" in out and "top-1" in out
     assert "wanted " in out  # the misses, each with what it found
@@ -70,6 +70,11 @@ def test_finbot_eval_passes_when_the_target_is_met(knowledge, capsys):
         ("whats the diffrence between a debit and credit card", "debit-card-vs-credit-card"),  # typos
         ("is bitcoin a good investment?", "is-crypto-risky"),  # a brand for the article's word
         ("is a new hoodie a need or a want", "what-is-the-difference-between-needs-and-wants"),  # not stop words
+        # The topic in other words (chat/concepts.py).
+        ("my account says -20 after i bought lunch, how", "what-is-an-overdraft"),
+        ("a bus ticket was 1 euro five years ago and now its 1.50, why", "what-is-inflation"),
+        ("a stranger online wants to send money to my account and i send it on, is that ok", "what-is-a-money-mule"),
+        ("my bank charged me 3 for a new card", "what-bank-fees-should-i-watch-out-for"),
     ],
 )
 def test_question_surfaces_its_article_first(knowledge, question, slug):
@@ -78,7 +83,17 @@ def test_question_surfaces_its_article_first(knowledge, question, slug):
 
 @pytest.mark.parametrize(
     "question",
-    ["who won the football world cup?", "asdf qwerty", "whats a good free stock photo site", "😂😂😂"],
+    [
+        "who won the football world cup?",
+        "asdf qwerty",
+        "whats a good free stock photo site",
+        "😂😂😂",
+        # No money word: a word an article shares is not enough.
+        "how do i teach my dog a new trick",
+        # A money word in another sense.
+        "what's the share button on the xbox controller for",
+        "when is the next bank holiday",
+    ],
 )
 def test_unrelated_question_gets_no_answer(knowledge, question):
     assert retrieval.search_articles(question) == []
@@ -90,12 +105,12 @@ def test_a_number_alone_does_not_pick_the_article(knowledge):
 
 
 def test_without_an_answer_the_closest_two_are_offered_and_never_quoted(knowledge):
-    context = retrieval.context_for("my bank charged me for something weird")
+    context = retrieval.context_for("why does my bank want a selfie")
     assert context.articles == [] and context.near_misses
     assert len(context.suggestions) <= 2
     from chat.backends.offline import compose
 
-    text = compose("my bank charged me for something weird", context)
+    text = compose("why does my bank want a selfie", context)
     assert text.startswith("I don't know that one yet")
     assert "The closest I know about" in text
 
