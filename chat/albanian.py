@@ -20,7 +20,7 @@ SUFFIXES = sorted(
     """
     ave eve ive ove ash esh ish ojme ejme ojne ejne uar yer shem shme shmi ues
     jen jes jet jat jeve jave jash jesh
-    it in ut un at es se en et ne te ve ja je sh im ej oj on ur me
+    it in ut un at es se en et ne te ve ja je sh im ej oj on ur me em hem
     i a e u
     """.split(),  # noqa: SIM905 — a word list reads better as text
     key=len,
@@ -42,20 +42,35 @@ STOPWORDS = frozenset(
     a e i u o t s m c q kush
     si te ta ti tu me ma mi mu ne nje ni per pa prej nga mbi nen ndaj tek deri
     dhe edhe ose apo por se qe sepse nese nqs kur ku pse sa cfare cka cila cili cilat cilet cilen cilin cilit
-    eshte jane jam je jemi jeni ishte ishin isha ke kam ka kemi keni kane kisha kishte kishim
+    eshte jane jam je jemi jeni ishte ishin isha ke kam ka kemi keni kane kisha kishte kishim kem kesh jesh
     kete keto ky kjo ai ajo ata ato ketij kesaj atij asaj atyre tyre tij saj ketu atje
     une mua ty neve juve im ime imi tim time tend tende jot jote yt yne jone ju juaj
     nuk mos jo po do duhet duhen mund dua duan doja deshiroj bej ben bejme behet bere thote thone tha
     dicka dikush gje gjera gjithcka asgje ndonje cdo disa shume pak me vetem vertet thjesht akoma ende
     ja pra ok okej hej pershendetje tung ckemi faleminderit flm rrofsh lutem finbot
     dmth di dihet ia vlen neper nepermjet sot tani neser dje
+    pas gjithe tjeter tjera tjetri tjetren tjetra njera mia tua tuaj tuat tija vlla vella bro lol pls plz be
+    na fare hic tilla tille here heren diku dikujt kaq aq shumica gjithmone gjithmon gjithnje
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
 
 # Words the endings would run into another word, kept apart by how they begin (longest
 # first): insurance (sigurim) is not safety (siguri, i sigurt), the exchange rate (kursi
-# i këmbimit) is not saving (kursim, kursej).
-KEEP_APART = {"sigurim": "sigurim", "sigurue": "sigurim", "kursim": "kurs", "kursi": "kursi"}
+# i këmbimit) is not saving (kursim, kursej). And verbs whose root is too short for the
+# endings rule, held together the same way: "ble", "bleva", "blej", "blerje" are one
+# word, and paying (paguaj, pagova) is not the salary (paga).
+KEEP_APART = {
+    "sigurim": "sigurim",
+    "sigurue": "sigurim",
+    "kursim": "kurs",
+    "kursi": "kursi",
+    "ble": "blej",
+    "bli": "blej",
+    "fit": "fitim",
+    "pagu": "paguaj",
+    "pago": "paguaj",
+    "faq": "faqe",
+}
 _KEEP_APART = sorted(KEEP_APART.items(), key=lambda item: -len(item[0]))
 
 # A learner's words mapped onto the words the articles use (matched by their stems).
@@ -75,6 +90,38 @@ SYNONYMS = {
     "app": "aplikacion",
     "mashtrues": "mashtrim",
     "sigurt": "siguri",
+    "azhornoj": "perditesoj",
+    "azhornuar": "perditesoj",
+    "kilogram": "kg",
+    "kile": "kg",
+    "kilo": "kg",
+    # Brands and slang, read as the idea the articles name (the glossary's term).
+    "coin": "kripto",
+    "coins": "kripto",
+    "memecoin": "kripto",
+    "token": "kripto",
+    "ethereum": "kripto",
+    "binance": "kripto",
+    "minus": "tejkalim",
+    "overdraft": "tejkalim",
+    "klarna": "bnpl",
+    "afterpay": "bnpl",
+    "paylater": "bnpl",
+    "stock": "aksion",
+    "shares": "aksion",
+    "revolut": "bank",
+    "paypal": "bank",
+    "tiktok": "sociale",
+    "instagram": "sociale",
+    "snapchat": "sociale",
+    "discord": "sociale",
+    "facebook": "sociale",
+    "youtube": "sociale",
+    "shein": "dyqan",
+    "temu": "dyqan",
+    "amazon": "dyqan",
+    "aliexpress": "dyqan",
+    "vinted": "dyqan",
 }
 
 
@@ -95,6 +142,132 @@ WEAK_WORDS = [
     "para",
     "leke",
     "lek",
+    "re",
+    "ri",
+    "ndodh",
+    "kuptim",
+    "flas",
+    "normale",
+    "mjafton",
+]
+
+
+# How teens type, read as the standard (folded) words the articles use, before stop words
+# and stemming. Gheg and chat spellings ("osht", "jan", "kom", "bo", "ma", "shum"), a
+# dropped apostrophe ("ska" is "s'ka", "sdi" is "s'di"), and the ways of saying money
+# ("lek", "lekt", "pare", "parat"): once standard, most are stop words, so they no longer
+# dilute a question. Articles go through the same table, so a form must mean the same
+# there ("ma" and "me" are both stop words, as pronoun or as "more").
+COLLOQUIAL = {
+    "osht": "eshte",
+    "asht": "eshte",
+    "esht": "eshte",
+    "jan": "jane",
+    "jon": "jane",
+    "kom": "kam",
+    "ki": "ke",
+    "kena": "kemi",
+    "bo": "bej",
+    "boj": "bej",
+    "bon": "ben",
+    "bojne": "bejne",
+    "bone": "bere",
+    "ba": "bere",
+    "bohet": "behet",
+    "bahet": "behet",
+    "bohen": "behen",
+    "bahen": "behen",
+    "bahem": "behem",
+    "bohem": "behem",
+    "ma": "me",
+    "cka": "cfare",
+    "qka": "cfare",
+    "ca": "cfare",
+    "shum": "shume",
+    "vec": "vetem",
+    "krejt": "gjithe",
+    "thot": "thote",
+    "thojne": "thone",
+    "munet": "mund",
+    "mundet": "mund",
+    "munem": "mund",
+    "mundem": "mund",
+    "mujm": "mund",
+    "ska": "s ka",
+    "skam": "s kam",
+    "ske": "s ke",
+    "skemi": "s kemi",
+    "sdi": "s di",
+    "sduhet": "s duhet",
+    "spo": "s po",
+    "sma": "s me",
+    "sjam": "s jam",
+    "smund": "s mund",
+    "sme": "s me",
+    "lek": "para",
+    "leke": "para",
+    "lekt": "para",
+    "lekun": "para",
+    "lekesh": "para",
+    "pare": "para",
+    "paret": "para",
+    "parat": "para",
+    "parash": "para",
+    "dal": "del",
+    "dalin": "del",
+    "vjet": "vite",
+    "vjetesh": "vitesh",
+    "ra": "bie",
+    "rane": "bien",
+    "insta": "instagram",
+    "ig": "instagram",
+    "snap": "snapchat",
+    "fb": "facebook",
+}
+# Gheg's infinitive, "me" + participle ("me ble", "me i investu", "me e rregullu", "me
+# pas"), is standard "të" + verb: the participle is read as the verb. A participle in -u
+# ("investu", "rregullu") already meets its verb through the endings; these are the
+# ones that would not. Only right after "me" and its object pronouns: "pas" alone is "after".
+PARTICIPLES = {
+    "ble": "blej",
+    "pas": "kam",
+    "pa": "shoh",
+    "bo": "bej",
+    "ba": "bej",
+    "dhane": "jap",
+    "dhene": "jap",
+    "nda": "ndaj",
+    "la": "le",
+    "fut": "fus",
+    "mbajt": "mbaj",
+    "lujt": "luaj",
+    "pagu": "paguaj",
+    "kursy": "kursej",
+    "kthy": "kthej",
+    "kembye": "kembej",
+    "shkru": "shkruaj",
+    "pyt": "pyes",
+    "cu": "coj",
+    "gjet": "gjej",
+    "hjek": "heq",
+    "qit": "nxjerr",
+}
+_OBJECT_PRONOUNS = frozenset("i e u t m ta te ia ja ma na ju ua jua".split())  # noqa: SIM905
+# Phrases read as the one idea they name (on folded text): a minus sign before an
+# amount is an overdraft's "minus", "pay in 4" is "buy now, pay later", prices rising
+# (or what something "used to cost" now) is inflation, "x100" is the promise of a gain.
+PHRASES = [
+    (re.compile(r"(?<![\w-])-(?=\d)"), " minus "),
+    # A foreign word's Albanian ending after a hyphen ("app-in", "PIN-i", "Klarna-s").
+    (re.compile(r"(?<=\w)-(?:i|in|it|ja|je|ne|n|s|t|te|ve|et|at|a|e)\b"), ""),
+    # An address is a website ("zarra-shop.com").
+    (re.compile(r"\b[\w-]+\.(?:com|al|net|org|shop|store|info|eu)\b"), " faqe online "),
+    (re.compile(r"\b(?:gjithe|gjate gjithe) koh\w*"), " gjithmone "),
+    (re.compile(r"\bkushton(?:te|in)\b(?=.*\b(?:tani|sot)\b)"), " inflacion "),
+    (re.compile(r"\bpay (?:in )?\d\b|\bbli tani,? paguaj me vone\b|\bbuy now,? pay later\b"), " bnpl "),
+    (re.compile(r"\bcmim\w* (?:\w+ ){0,2}(?:u )?(?:rrit|shtrenjt)\w*"), " inflacion "),
+    (re.compile(r"\brritj\w* e cmim\w*|\bshtrenjto\w*|\bshtrenjtim\w*|\bshtrenjtesi\w*"), " inflacion "),
+    (re.compile(r"\bx\d{2,}\b"), " fitim "),
 ]
 
 
@@ -129,6 +302,8 @@ def stem(word: str) -> str:
                 stripped = True
     if word[-1:] in VOWELS and len(word) - 1 >= MIN_VOWEL_STEM:
         word = word[:-1]
+    if len(word) >= MIN_STEM + 1 and word.endswith("er") and word[-3] not in VOWELS:
+        word = word[:-2] + "r"  # "letër" loses its ë in "letra", "numër" in "numri"
     return word
 
 
@@ -143,13 +318,68 @@ def key(word: str) -> str:
 
 WEAK_KEYS = frozenset(key(word) for word in WEAK_WORDS)
 
+# Words that are about money only beside a money word: an account (bank or Instagram),
+# points (credit or Fortnite), hours (paid or slept), holidays, homework and maths (a
+# sum on interest, or on triangles), coins (crypto or a game's), interest (a rate, or in
+# books), opening (an account or an app). In a question with no money word they count as filler (`textsearch.Language`).
+CONTEXTUAL_WORDS = [
+    "llogari",
+    "pike",
+    "ore",
+    "pushime",
+    "vere",
+    "detyre",
+    "matematike",
+    "vjecar",
+    "interes",
+    "hap",
+]
+# Words that make a question about money (folded, as typed or standard).
+MONEY_WORDS = """
+    para lek euro dollar cent bank banke karte kartela kursim kursej kursy buxhet kredi borxh hua
+    invest investim aksion obligacion fond bnpl tejkalim inflacion tatim taksa tvsh paga rroga
+    pagese paguaj blej blerje shes shitje shpenzim shpenzoj harxhoj cmim kushton lire shtrenjte
+    fitim humbje rrezik mashtrim abonim sigurim tarife fature keste xhep pune punoj fitoj kripto
+    bitcoin pasuri ulje oferte zbritje depozite bankomat atm iban pin
+"""  # a list reads better as text
+
+
+def standard(text: str) -> list[str]:
+    """The folded words of a text, colloquial and Gheg forms read as standard Albanian."""
+    folded = fold(text)
+    for pattern, meant in PHRASES:
+        folded = pattern.sub(meant, folded)
+    typed = _WORD_RE.findall(folded)
+    result: list[str] = []
+    for position, word in enumerate(typed):
+        before = typed[max(0, position - 3) : position]
+        if word in PARTICIPLES and _after_infinitive_me(before):
+            result.append(PARTICIPLES[word])
+        else:
+            result.extend(COLLOQUIAL.get(word, word).split())
+    return result
+
+
+def _after_infinitive_me(before: list[str]) -> bool:
+    """Whether the words before a participle end in "me", maybe followed by its object pronouns."""
+    for word in reversed(before):
+        if word == "me":
+            return True
+        if word not in _OBJECT_PRONOUNS:
+            return False
+    return False
+
 
 def terms(text: str) -> list[str]:
     """The meaningful, stemmed words of an Albanian text, in order (repeats kept)."""
-    return [key(word) for word in words(text) if word not in STOPWORDS and (len(word) > 1 or word.isdigit())]
+    return [key(word) for word in standard(text) if word not in STOPWORDS and (len(word) > 1 or word.isdigit())]
 
 
 def query_words(text: str) -> list[str]:
     """The meaningful words of an Albanian question as typed (lower-cased), without repeats."""
     typed = _WORD_RE.findall(text.lower())
     return list(dict.fromkeys(word for word in typed if fold(word) not in STOPWORDS and len(word) > 1))
+
+
+CONTEXTUAL_KEYS = frozenset(key(word) for word in CONTEXTUAL_WORDS)
+MONEY_KEYS = frozenset(key(word) for word in MONEY_WORDS.split()) - CONTEXTUAL_KEYS
