@@ -155,15 +155,30 @@ def query_words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Language:
-    """How one language's text is searched: its analyser, its filler, the words as typed."""
+    """How one language's text is searched: its analyser, its filler, the words as typed.
+
+    `contextual` words are about money only beside a money word (`anchors`): an account,
+    points, hours or holidays. In a question without any money word they count as filler,
+    so "open a new Instagram account" is not answered from the bank-account article.
+    """
 
     analyze: Analyzer
     weak: frozenset[str]
     question_words: Callable[[str], list[str]]
+    contextual: frozenset[str] = frozenset()
+    anchors: frozenset[str] = frozenset()
+
+    def weak_in(self, terms: Iterable[str]) -> frozenset[str]:
+        """The filler of one question: `weak`, and its contextual words when it names no money."""
+        if self.contextual and not any(term in self.anchors for term in terms):
+            return self.weak | self.contextual
+        return self.weak
 
 
 ENGLISH = Language(terms, _WEAK_STEMS, query_words)
-ALBANIAN = Language(albanian.terms, albanian.WEAK_KEYS, albanian.query_words)
+ALBANIAN = Language(
+    albanian.terms, albanian.WEAK_KEYS, albanian.query_words, albanian.CONTEXTUAL_KEYS, albanian.MONEY_KEYS
+)
 
 
 def language(code: str) -> Language:
@@ -237,6 +252,7 @@ class Hit:
 class QueryTerm:
     term: str  # as the index knows it (a typo already corrected)
     weight: float  # idf × how much this kind of word counts
+    topic: bool = True  # a word of the question's topic, not filler or a number
 
 
 class Index:
@@ -338,14 +354,16 @@ class Index:
     def query(self, question: str) -> list[QueryTerm]:
         """The question's terms with their weights, typos read as the words they stand for."""
         result: dict[str, QueryTerm] = {}
-        for term in dict.fromkeys(self.language.analyze(question)):
-            factor = weight_factor(term, self.language.weak)
+        asked = list(dict.fromkeys(self.language.analyze(question)))
+        weak = self.language.weak_in(asked)
+        for term in asked:
+            factor = weight_factor(term, weak)
             if term not in self.df:
                 corrected = self.correct(term)
                 if corrected:
-                    term, factor = corrected, weight_factor(corrected, self.language.weak) * FUZZY_FACTOR
+                    term, factor = corrected, weight_factor(corrected, weak) * FUZZY_FACTOR
             if term not in result:
-                result[term] = QueryTerm(term, self.idf(term) * factor)
+                result[term] = QueryTerm(term, self.idf(term) * factor, topic=weight_factor(term, weak) == 1.0)
         return list(result.values())
 
     def search(self, question: str, *, limit: int = 5) -> list[Hit]:
@@ -357,7 +375,7 @@ class Index:
         total_weight = sum(weights.values())
         # What a confident match must hold: the topic words, or whatever the question has
         # when it is all numbers and filler ("50 30 20?").
-        topics = {item.term for item in query if weight_factor(item.term, self.language.weak) == 1.0}
+        topics = {item.term for item in query if item.topic}
         topics = topics or {item.term for item in query}
         hits = []
         for position, counts in enumerate(self.tf):

@@ -116,3 +116,19 @@ def test_publishing_changes_take_effect_at_once_even_when_the_count_stays(knowle
     services.set_published(articles=articles.filter(slug="what-is-a-bond"), published=True)
     services.set_published(articles=articles.filter(slug="what-is-a-money-mule"), published=False)
     assert [hit.article.slug for hit in retrieval.search_articles(question)][:1] != ["what-is-a-money-mule"]
+
+
+@pytest.mark.parametrize(
+    ("off_topic", "on_topic", "slug"),
+    [
+        (
+            "si ta hap nje llogari ne snapchat",
+            "si ta hap llogarine e pare ne banke",
+            "how-do-i-open-my-first-bank-account",
+        ),
+        ("sa pike me duhen per levelin tjeter ne loje", "si i rris piket e kreditit", "what-is-a-credit-score"),
+    ],
+)
+def test_a_word_about_money_only_beside_money_needs_a_money_word(knowledge, off_topic, on_topic, slug):
+    assert retrieval.search(off_topic, language="sq").answers == []
+    assert retrieval.search(on_topic, language="sq").answers[0].article.slug == slug
