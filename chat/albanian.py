@@ -51,6 +51,7 @@ STOPWORDS = frozenset(
     dmth di dihet ia vlen neper nepermjet sot tani neser dje
     pas gjithe tjeter tjera tjetri tjetren tjetra njera mia tua tuaj tuat tija vlla vella bro lol pls plz be
     na fare hic tilla tille here heren diku dikujt kaq aq shumica gjithmone gjithmon gjithnje
+    sime tona tone tuaja vet vete bashke brenda
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
 
@@ -70,6 +71,7 @@ KEEP_APART = {
     "pagu": "paguaj",
     "pago": "paguaj",
     "faq": "faqe",
+    "shkru": "shkruaj",
 }
 _KEEP_APART = sorted(KEEP_APART.items(), key=lambda item: -len(item[0]))
 
@@ -90,6 +92,11 @@ SYNONYMS = {
     "app": "aplikacion",
     "mashtrues": "mashtrim",
     "sigurt": "siguri",
+    "qejf": "argetim",
+    "mujore": "muaj",
+    "mujor": "muaj",
+    "shtohen": "rriten",
+    "shtohet": "rritet",
     "azhornoj": "perditesoj",
     "azhornuar": "perditesoj",
     "kilogram": "kg",
@@ -149,6 +156,7 @@ WEAK_WORDS = [
     "flas",
     "normale",
     "mjafton",
+    "gabim",
 ]
 
 
@@ -213,6 +221,7 @@ COLLOQUIAL = {
     "paret": "para",
     "parat": "para",
     "parash": "para",
+    "lesh": "le",
     "dal": "del",
     "dalin": "del",
     "vjet": "vite",
@@ -227,7 +236,8 @@ COLLOQUIAL = {
 # Gheg's infinitive, "me" + participle ("me ble", "me i investu", "me e rregullu", "me
 # pas"), is standard "të" + verb: the participle is read as the verb. A participle in -u
 # ("investu", "rregullu") already meets its verb through the endings; these are the
-# ones that would not. Only right after "me" and its object pronouns: "pas" alone is "after".
+# ones that would not. The perfect ("e kam ble", "i kam fut") takes the same participle.
+# Only right after "me" or "kam" and their object pronouns: "pas" alone is "after".
 PARTICIPLES = {
     "ble": "blej",
     "pas": "kam",
@@ -253,6 +263,7 @@ PARTICIPLES = {
     "qit": "nxjerr",
 }
 _OBJECT_PRONOUNS = frozenset("i e u t m ta te ia ja ma na ju ua jua".split())  # noqa: SIM905
+_BEFORE_PARTICIPLE = frozenset("me kam ke ka kemi keni kane kom kena kisha kishe kishte".split())  # noqa: SIM905
 # Phrases read as the one idea they name (on folded text): a minus sign before an
 # amount is an overdraft's "minus", "pay in 4" is "buy now, pay later", prices rising
 # (or what something "used to cost" now) is inflation, "x100" is the promise of a gain.
@@ -353,17 +364,17 @@ def standard(text: str) -> list[str]:
     result: list[str] = []
     for position, word in enumerate(typed):
         before = typed[max(0, position - 3) : position]
-        if word in PARTICIPLES and _after_infinitive_me(before):
+        if word in PARTICIPLES and _after_me_or_kam(before):
             result.append(PARTICIPLES[word])
         else:
             result.extend(COLLOQUIAL.get(word, word).split())
     return result
 
 
-def _after_infinitive_me(before: list[str]) -> bool:
-    """Whether the words before a participle end in "me", maybe followed by its object pronouns."""
+def _after_me_or_kam(before: list[str]) -> bool:
+    """Whether the words before a participle end in "me" or "kam", maybe with object pronouns after it."""
     for word in reversed(before):
-        if word == "me":
+        if word in _BEFORE_PARTICIPLE:
             return True
         if word not in _OBJECT_PRONOUNS:
             return False
