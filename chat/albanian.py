@@ -51,7 +51,7 @@ STOPWORDS = frozenset(
     dmth di dihet ia vlen neper nepermjet sot tani neser dje
     pas gjithe tjeter tjera tjetri tjetren tjetra njera mia tua tuaj tuat tija vlla vella bro lol pls plz be
     na fare hic tilla tille here heren diku dikujt kaq aq shumica gjithmone gjithmon gjithnje
-    sime tona tone tuaja vet vete bashke brenda
+    sime tona tone tuaja vet vete bashke brenda ndoshta
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
 
@@ -72,6 +72,7 @@ KEEP_APART = {
     "pago": "paguaj",
     "faq": "faqe",
     "shkru": "shkruaj",
+    "shit": "shes",
 }
 _KEEP_APART = sorted(KEEP_APART.items(), key=lambda item: -len(item[0]))
 
@@ -102,7 +103,28 @@ SYNONYMS = {
     "kilogram": "kg",
     "kile": "kg",
     "kilo": "kg",
+    "kartele": "karte",
+    "shef": "punedhenes",
+    "bos": "punedhenes",
+    "pazar": "blerje",
+    # English words in an Albanian question.
+    "shopping": "blerje",
+    "scam": "mashtrim",
+    "budget": "buxhet",
+    "savings": "kursim",
+    "loan": "kredi",
+    "discount": "ulje",
+    "salary": "paga",
+    "tax": "tatim",
+    "vat": "tvsh",
+    "insurance": "sigurim",
+    "subscription": "abonim",
     # Brands and slang, read as the idea the articles name (the glossary's term).
+    "bucks": "monedha",
+    "vbucks": "monedha",
+    "robux": "monedha",
+    "kriptovaluta": "kripto",
+    "nft": "kripto",
     "coin": "kripto",
     "coins": "kripto",
     "memecoin": "kripto",
@@ -221,6 +243,34 @@ COLLOQUIAL = {
     "paret": "para",
     "parat": "para",
     "parash": "para",
+    "jom": "jam",
+    "kan": "kane",
+    "jena": "jemi",
+    "qysh": "si",
+    "tash": "tani",
+    "najsen": "dicka",
+    "diqka": "dicka",
+    "kurgjo": "asgje",
+    "nashta": "ndoshta",
+    "qdo": "cdo",
+    "leket": "para",
+    "lekve": "para",
+    "lekeve": "para",
+    "cash": "para",
+    # Gheg participles, which are no other word: "kam kursy", "me i fut".
+    "kursy": "kursej",
+    "fut": "fus",
+    "mbajt": "mbaj",
+    "lujt": "luaj",
+    "kthy": "kthej",
+    "kembye": "kembej",
+    "pyt": "pyes",
+    "hjek": "heq",
+    "dhane": "jap",
+    "dhene": "jap",
+    # Irregular forms the endings cannot join.
+    "shet": "shes",
+    "shesin": "shes",
     "lesh": "le",
     "dal": "del",
     "dalin": "del",
@@ -233,35 +283,13 @@ COLLOQUIAL = {
     "snap": "snapchat",
     "fb": "facebook",
 }
-# Gheg's infinitive, "me" + participle ("me ble", "me i investu", "me e rregullu", "me
-# pas"), is standard "të" + verb: the participle is read as the verb. A participle in -u
-# ("investu", "rregullu") already meets its verb through the endings; these are the
-# ones that would not. The perfect ("e kam ble", "i kam fut") takes the same participle.
-# Only right after "me" or "kam" and their object pronouns: "pas" alone is "after".
-PARTICIPLES = {
-    "ble": "blej",
-    "pas": "kam",
-    "pa": "shoh",
-    "bo": "bej",
-    "ba": "bej",
-    "dhane": "jap",
-    "dhene": "jap",
-    "nda": "ndaj",
-    "la": "le",
-    "fut": "fus",
-    "mbajt": "mbaj",
-    "lujt": "luaj",
-    "pagu": "paguaj",
-    "kursy": "kursej",
-    "kthy": "kthej",
-    "kembye": "kembej",
-    "shkru": "shkruaj",
-    "pyt": "pyes",
-    "cu": "coj",
-    "gjet": "gjej",
-    "hjek": "heq",
-    "qit": "nxjerr",
-}
+# Gheg's infinitive, "me" + participle ("me ble", "me i investu", "me pas"), is standard
+# "të" + verb, and its perfect ("e kam ble", "i kam fut") the standard perfect: the
+# participle is read as the verb. One in -u ("investu", "rregullu") meets its verb
+# through the endings, the others are in COLLOQUIAL; these few are other words too, so
+# they are read so only right after "me" or "kam" (and object pronouns): "pas" alone is
+# "after", "pa" is "without".
+PARTICIPLES = {"pas": "kam", "pa": "shoh", "la": "le", "nda": "ndaj", "cu": "coj", "qit": "nxjerr"}
 _OBJECT_PRONOUNS = frozenset("i e u t m ta te ia ja ma na ju ua jua".split())  # noqa: SIM905
 _BEFORE_PARTICIPLE = frozenset("me kam ke ka kemi keni kane kom kena kisha kishe kishte".split())  # noqa: SIM905
 # Phrases read as the one idea they name (on folded text): a minus sign before an
@@ -279,6 +307,7 @@ PHRASES = [
     (re.compile(r"\bcmim\w* (?:\w+ ){0,2}(?:u )?(?:rrit|shtrenjt)\w*"), " inflacion "),
     (re.compile(r"\brritj\w* e cmim\w*|\bshtrenjto\w*|\bshtrenjtim\w*|\bshtrenjtesi\w*"), " inflacion "),
     (re.compile(r"\bx\d{2,}\b"), " fitim "),
+    (re.compile(r"\bqmim"), "cmim"),  # Kosovo's q for ç
 ]
 
 
