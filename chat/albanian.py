@@ -51,7 +51,7 @@ STOPWORDS = frozenset(
     dmth di dihet ia vlen neper nepermjet sot tani neser dje
     pas gjithe tjeter tjera tjetri tjetren tjetra njera mia tua tuaj tuat tija vlla vella bro lol pls plz be
     na fare hic tilla tille here heren diku dikujt kaq aq shumica gjithmone gjithmon gjithnje
-    sime tona tone tuaja vet vete bashke brenda ndoshta
+    sime tona tone tuaja vet vete bashke brenda ndoshta permes mije qind
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
 
@@ -179,6 +179,24 @@ WEAK_WORDS = [
     "normale",
     "mjafton",
     "gabim",
+    # Where it happens ("në shkollë", "në klasë") is not what it is about either.
+    "shkolle",
+    "klase",
+    # Who is in the story ("mami thotë", "babi më jep") is not what it is about.
+    "mami",
+    "mama",
+    "nena",
+    "babi",
+    "baba",
+    "motra",
+    "vellai",
+    "gjyshi",
+    "gjyshja",
+    "tezja",
+    "halla",
+    "xhaxhai",
+    "kusheriri",
+    "kusherira",
 ]
 
 
@@ -272,6 +290,14 @@ COLLOQUIAL = {
     "shet": "shes",
     "shesin": "shes",
     "lesh": "le",
+    "lon": "le",
+    "lane": "le",
+    "du": "dua",
+    "mori": "marr",
+    "mora": "marr",
+    "moren": "marr",
+    "morri": "marr",
+    "morren": "marr",
     "dal": "del",
     "dalin": "del",
     "vjet": "vite",
@@ -294,8 +320,10 @@ _OBJECT_PRONOUNS = frozenset("i e u t m ta te ia ja ma na ju ua jua".split())  #
 _BEFORE_PARTICIPLE = frozenset("me kam ke ka kemi keni kane kom kena kisha kishe kishte".split())  # noqa: SIM905
 # Phrases read as the one idea they name (on folded text): a minus sign before an
 # amount is an overdraft's "minus", "pay in 4" is "buy now, pay later", prices rising
-# (or what something "used to cost" now) is inflation, "x100" is the promise of a gain.
+# (or what something "used to cost" now) is inflation, "x100" is the promise of a gain,
+# "interest on interest" is compound, buying "without thinking" is impulsive.
 PHRASES = [
+    (re.compile(r"\bqmim"), "cmim"),  # Kosovo's q for ç
     (re.compile(r"(?<![\w-])-(?=\d)"), " minus "),
     # A foreign word's Albanian ending after a hyphen ("app-in", "PIN-i", "Klarna-s").
     (re.compile(r"(?<=\w)-(?:i|in|it|ja|je|ne|n|s|t|te|ve|et|at|a|e)\b"), ""),
@@ -304,10 +332,11 @@ PHRASES = [
     (re.compile(r"\b(?:gjithe|gjate gjithe) koh\w*"), " gjithmone "),
     (re.compile(r"\bkushton(?:te|in)\b(?=.*\b(?:tani|sot)\b)"), " inflacion "),
     (re.compile(r"\bpay (?:in )?\d\b|\bbli tani,? paguaj me vone\b|\bbuy now,? pay later\b"), " bnpl "),
-    (re.compile(r"\bcmim\w* (?:\w+ ){0,2}(?:u )?(?:rrit|shtrenjt)\w*"), " inflacion "),
+    (re.compile(r"\bcmim\w* (?:\w+ ){0,3}(?:rrit|shtrenjt)\w*"), " inflacion "),
+    (re.compile(r"\binteres\w* mbi (?:interes|interesin|interesat)\b"), " interes i perbere "),
+    (re.compile(r"\bpa (?:e |i )?mendu(?:ar)?\b"), " impulsive "),
     (re.compile(r"\brritj\w* e cmim\w*|\bshtrenjto\w*|\bshtrenjtim\w*|\bshtrenjtesi\w*"), " inflacion "),
     (re.compile(r"\bx\d{2,}\b"), " fitim "),
-    (re.compile(r"\bqmim"), "cmim"),  # Kosovo's q for ç
 ]
 
 
@@ -360,8 +389,9 @@ WEAK_KEYS = frozenset(key(word) for word in WEAK_WORDS)
 
 # Words that are about money only beside a money word: an account (bank or Instagram),
 # points (credit or Fortnite), hours (paid or slept), holidays, homework and maths (a
-# sum on interest, or on triangles), coins (crypto or a game's), interest (a rate, or in
-# books), opening (an account or an app). In a question with no money word they count as filler (`textsearch.Language`).
+# sum on interest, or on triangles), interest (a rate, or in books), opening (an account
+# or an app), a code (a PIN or the wifi's), a phone (saved for, or broken). In a question
+# with no money word they count as filler (`textsearch.Language`).
 CONTEXTUAL_WORDS = [
     "llogari",
     "pike",
@@ -373,6 +403,8 @@ CONTEXTUAL_WORDS = [
     "vjecar",
     "interes",
     "hap",
+    "kod",
+    "telefon",
 ]
 # Words that make a question about money (folded, as typed or standard).
 MONEY_WORDS = """
