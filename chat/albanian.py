@@ -51,7 +51,7 @@ STOPWORDS = frozenset(
     dmth di dihet ia vlen neper nepermjet sot tani neser dje
     pas gjithe tjeter tjera tjetri tjetren tjetra njera mia tua tuaj tuat tija vlla vella bro lol pls plz be
     na fare hic tilla tille here heren diku dikujt kaq aq shumica gjithmone gjithmon gjithnje
-    sime tona tone tuaja vet vete bashke brenda ndoshta permes mije qind
+    sime tona tone tuaja vet vete bashke brenda ndoshta permes mije qind tip tipi tipin qene
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
 
@@ -104,6 +104,7 @@ SYNONYMS = {
     "kile": "kg",
     "kilo": "kg",
     "kartele": "karte",
+    "coj": "dergoj",
     "shef": "punedhenes",
     "bos": "punedhenes",
     "pazar": "blerje",
@@ -179,10 +180,13 @@ WEAK_WORDS = [
     "normale",
     "mjafton",
     "gabim",
+    "dalloj",
+    "dallim",
+    "vjec",
     # Where it happens ("në shkollë", "në klasë") is not what it is about either.
     "shkolle",
     "klase",
-    # Who is in the story ("mami thotë", "babi më jep") is not what it is about.
+    # Who is in the story ("mami thotë", "shoku më tha") is not what it is about.
     "mami",
     "mama",
     "nena",
@@ -197,6 +201,8 @@ WEAK_WORDS = [
     "xhaxhai",
     "kusheriri",
     "kusherira",
+    "shoku",
+    "shoqja",
 ]
 
 
@@ -233,6 +239,8 @@ COLLOQUIAL = {
     "ca": "cfare",
     "shum": "shume",
     "vec": "vetem",
+    "veq": "vetem",
+    "femi": "femije",
     "krejt": "gjithe",
     "thot": "thote",
     "thojne": "thone",
@@ -412,7 +420,7 @@ MONEY_WORDS = """
     invest investim aksion obligacion fond bnpl tejkalim inflacion tatim taksa tvsh paga rroga
     pagese paguaj blej blerje shes shitje shpenzim shpenzoj harxhoj cmim kushton lire shtrenjte
     fitim humbje rrezik mashtrim abonim sigurim tarife fature keste xhep pune punoj fitoj kripto
-    bitcoin pasuri ulje oferte zbritje depozite bankomat atm iban pin
+    bitcoin pasuri ulje oferte zbritje depozite bankomat atm iban pin bankare financiare transferte
 """  # a list reads better as text
 
 
