@@ -4,7 +4,8 @@ The evaluation sets (`chat/eval_sets/`, `manage.py finbot_eval`) are the measure
 questions in English and Albanian against the demo articles, on whichever database the
 suite runs (one ranking in Python on every database: CI runs PostgreSQL, a laptop
 SQLite). The floors below are what the ranking reaches today; the product's target
-(95 % top-1, no off-topic answer) is `finbot_eval`'s and is not met yet (see the README).
+(95 % top-1, no off-topic answer) is `finbot_eval`'s: Albanian meets it, English not
+yet (see the README).
 """
 
 import pytest
@@ -15,7 +16,7 @@ from chat import evaluation, retrieval, services
 from chat.models import KnowledgeArticle
 
 # Today's levels on the main sets: a change that ranks worse fails here.
-FLOORS = {"en": {"top1": 0.78, "wrong": 13, "off_topic": 3}, "sq": {"top1": 0.8, "wrong": 7, "off_topic": 5}}
+FLOORS = {"en": {"top1": 0.78, "wrong": 13, "off_topic": 3}, "sq": {"top1": 0.95, "wrong": 3, "off_topic": 0}}
 # Answered, or the right article among the two offered when FinBot does not know.
 FOUND_OR_OFFERED = 0.9
 
