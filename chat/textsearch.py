@@ -159,7 +159,12 @@ def query_words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Language:
-    """How one language's text is searched: its analyser, its filler, the words as typed."""
+    """How one language's text is searched: its analyser, its filler, the words as typed.
+
+    `contextual` words are about money only beside a money word (`anchors`): an account,
+    points, hours or holidays. In a question without any money word they count as filler,
+    so "open a new Instagram account" is not answered from the bank-account article.
+    """
 
     analyze: Analyzer
     weak: frozenset[str]
@@ -168,16 +173,37 @@ class Language:
     rewrite: Callable[[str], str] = lambda question: question
     # The terms that make a question one about money (None: any question may be).
     domain: frozenset[str] | None = None
+    # How much a word no document holds counts (UNKNOWN_FACTOR).
+    unknown: float = UNKNOWN_FACTOR
+    # Words about money only beside a money word (`anchors`): filler in a question without one.
+    contextual: frozenset[str] = frozenset()
+    anchors: frozenset[str] = frozenset()
+
+    def weak_in(self, terms: Iterable[str]) -> frozenset[str]:
+        """The filler of one question: `weak`, and its contextual words when it names no money."""
+        if self.contextual and not any(term in self.anchors for term in terms):
+            return self.weak | self.contextual
+        return self.weak
 
 
 ENGLISH = Language(
     terms,
     _WEAK_STEMS,
     query_words,
-    concepts.rewrite,
-    frozenset(terms(" ".join([*concepts.MONEY_WORDS, *concepts.CONCEPTS]))),
+    rewrite=concepts.rewrite,
+    domain=frozenset(terms(" ".join([*concepts.MONEY_WORDS, *concepts.CONCEPTS]))),
 )
-ALBANIAN = Language(albanian.terms, albanian.WEAK_KEYS, albanian.query_words)
+ALBANIAN = Language(
+    albanian.terms,
+    albanian.WEAK_KEYS,
+    albanian.query_words,
+    domain=albanian.DOMAIN_KEYS,
+    # An Albanian word the index does not know is mostly a form the light stemmer did not
+    # bring home ("verës", "fitu"), not slang: it keeps its full weight.
+    unknown=1.0,
+    contextual=albanian.CONTEXTUAL_KEYS,
+    anchors=albanian.MONEY_KEYS,
+)
 
 
 def language(code: str) -> Language:
@@ -251,6 +277,7 @@ class Hit:
 class QueryTerm:
     term: str  # as the index knows it (a typo already corrected)
     weight: float  # idf × how much this kind of word counts
+    topic: bool = True  # a word of the question's topic, not filler or a number
 
 
 class Index:
@@ -359,16 +386,18 @@ class Index:
     def query(self, question: str) -> list[QueryTerm]:
         """The question's terms with their weights, typos read as the words they stand for."""
         result: dict[str, QueryTerm] = {}
-        for term in dict.fromkeys(self.language.analyze(self.language.rewrite(question))):
-            factor = weight_factor(term, self.language.weak)
+        asked = list(dict.fromkeys(self.language.analyze(self.language.rewrite(question))))
+        weak = self.language.weak_in(asked)
+        for term in asked:
+            factor = weight_factor(term, weak)
             if term not in self.df:
                 corrected = self.correct(term)
                 if corrected:
-                    term, factor = corrected, weight_factor(corrected, self.language.weak) * FUZZY_FACTOR
+                    term, factor = corrected, weight_factor(corrected, weak) * FUZZY_FACTOR
                 else:
-                    factor *= UNKNOWN_FACTOR
+                    factor *= self.language.unknown
             if term not in result:
-                result[term] = QueryTerm(term, self.idf(term) * factor)
+                result[term] = QueryTerm(term, self.idf(term) * factor, topic=weight_factor(term, weak) == 1.0)
         return list(result.values())
 
     def on_topic(self, query: list[QueryTerm]) -> bool:
@@ -385,7 +414,7 @@ class Index:
         total_weight = sum(weights.values())
         # What a confident match must hold: the topic words, or whatever the question has
         # when it is all numbers and filler ("50 30 20?").
-        topics = {item.term for item in query if weight_factor(item.term, self.language.weak) == 1.0}
+        topics = {item.term for item in query if item.topic}
         topics = topics or {item.term for item in query}
         hits = []
         for position, counts in enumerate(self.tf):

@@ -68,3 +68,49 @@ def test_a_learners_word_stands_for_the_articles_word():
 
 def test_query_words_are_shown_as_typed():
     assert albanian.query_words("Si gatuhen biskota me çokollatë?") == ["gatuhen", "biskota", "çokollatë"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "standard"),
+    [
+        ("cka osht buxheti", "cfare eshte buxheti"),
+        ("ska lek", "s'ka para"),
+        ("sdi ku me shkojne parat", "s'di ku me shkojne parate"),
+        ("a ja vlen me ble", "a ia vlen te blej"),
+        ("si me i investu parat", "si t'i investoj parate"),
+        ("a duhet me pas plan", "a duhet te kem plan"),
+        ("shum pak lekt", "shume pak para"),
+    ],
+)
+def test_colloquial_and_gheg_forms_read_as_standard(typed, standard):
+    assert albanian.terms(typed) == albanian.terms(standard)
+
+
+def test_pas_is_after_unless_it_follows_the_infinitives_me():
+    assert albanian.standard("me pas") == ["me", "kam"]
+    assert albanian.standard("pas 2 vitesh") == ["pas", "2", "vitesh"]
+
+
+def test_phrases_name_the_idea():
+    assert albanian.key("tejkalim") in albanian.terms("gjendja osht -1500 lek")
+    assert albanian.key("bnpl") in albanian.terms("pay in 4 me klarna")
+    assert albanian.terms("klarna") == albanian.terms("afterpay") == albanian.terms("bnpl")
+    assert albanian.key("inflacion") in albanian.terms("cmimet u rriten shume")
+    assert albanian.key("inflacion") in albanian.terms("po shtrenjtohet gjithcka")
+    assert albanian.terms("app-in e bankes") == albanian.terms("aplikacioni i bankes")
+    assert albanian.terms("zarra-shop.com") == albanian.terms("faqe online")
+    assert albanian.key("kripto") in albanian.terms("nje coin i ri")
+
+
+def test_short_verb_roots_keep_their_family_together():
+    assert len({albanian.key(word) for word in ["ble", "blej", "bleva", "blerje", "bli"]}) == 1
+    assert albanian.key("paguaj") == albanian.key("pagova") == albanian.key("paguhem")
+    assert albanian.key("paguaj") != albanian.key("paga")
+    assert albanian.key("leter") == albanian.key("letra") == albanian.key("letren")  # folded
+
+
+def test_contextual_words_need_a_money_word():
+    llogari = albanian.key("llogari")
+    assert llogari in albanian.CONTEXTUAL_KEYS
+    assert not set(albanian.terms("si ta hap nje llogari ne instagram")) & albanian.MONEY_KEYS
+    assert set(albanian.terms("si ta hap nje llogari ne banke")) & albanian.MONEY_KEYS

@@ -3,8 +3,9 @@
 The evaluation sets (`chat/eval_sets/`, `manage.py finbot_eval`) are the measure: teen-typed
 questions in English and Albanian against the demo articles, on whichever database the
 suite runs (one ranking in Python on every database: CI runs PostgreSQL, a laptop
-SQLite). The floors below are what the ranking reaches today; the product's target
-(95 % top-1, no off-topic answer) is `finbot_eval`'s and is not met yet (see the README).
+SQLite). The product's target holds on both main sets: 95 % top-1 and no off-topic
+question answered. The held-out sets are not tuned against; they only must not fall
+below where they stand.
 """
 
 import pytest
@@ -14,21 +15,29 @@ from django.core.management.base import CommandError
 from chat import evaluation, retrieval, services
 from chat.models import KnowledgeArticle
 
-# Today's levels on the main sets: a change that ranks worse fails here.
-FLOORS = {"en": {"top1": 0.78, "wrong": 13, "off_topic": 3}, "sq": {"top1": 0.8, "wrong": 7, "off_topic": 5}}
+# The product's target on the main sets (finbot_eval's); wrong answers are capped as well.
+TARGET = 0.95
+WRONG = {"en": 5, "sq": 4}
+# Where the held-out sets stand (en 86.7 %, sq 76.0 %), less one question's slack.
+HOLDOUT_FLOORS = {"en": 0.84, "sq": 0.72}
 # Answered, or the right article among the two offered when FinBot does not know.
 FOUND_OR_OFFERED = 0.9
 
 
 @pytest.mark.parametrize("language", evaluation.LANGUAGES)
-def test_the_evaluation_set_holds_its_level(knowledge, language):
+def test_the_evaluation_set_meets_the_target(knowledge, language):
     score = evaluation.evaluate(language)
-    floor = FLOORS[language]
     assert score.questions >= {"en": 150, "sq": 60}[language]
-    assert score.top1 >= floor["top1"], [miss for miss in score.misses if miss.expected]
-    assert score.wrong <= floor["wrong"]
-    assert score.off_topic_answered <= floor["off_topic"], [miss for miss in score.misses if not miss.expected]
+    assert score.top1 >= TARGET, [miss for miss in score.misses if miss.expected]
+    assert score.wrong <= WRONG[language]
+    assert score.off_topic_answered == 0, [miss for miss in score.misses if not miss.expected]
     assert (score.right + score.suggested) / score.questions >= FOUND_OR_OFFERED
+
+
+@pytest.mark.parametrize("language", evaluation.LANGUAGES)
+def test_the_held_out_sets_hold_their_level(knowledge, language):
+    score = evaluation.evaluate(language, holdout=True)
+    assert score.top1 >= HOLDOUT_FLOORS[language], [miss for miss in score.misses if miss.expected]
 
 
 def test_every_set_question_names_a_demo_article_and_none_is_an_articles_own(knowledge):
@@ -131,3 +140,19 @@ def test_publishing_changes_take_effect_at_once_even_when_the_count_stays(knowle
     services.set_published(articles=articles.filter(slug="what-is-a-bond"), published=True)
     services.set_published(articles=articles.filter(slug="what-is-a-money-mule"), published=False)
     assert [hit.article.slug for hit in retrieval.search_articles(question)][:1] != ["what-is-a-money-mule"]
+
+
+@pytest.mark.parametrize(
+    ("off_topic", "on_topic", "slug"),
+    [
+        (
+            "si ta hap nje llogari ne snapchat",
+            "si ta hap llogarine e pare ne banke",
+            "how-do-i-open-my-first-bank-account",
+        ),
+        ("sa pike me duhen per levelin tjeter ne loje", "si i rris piket e kreditit", "what-is-a-credit-score"),
+    ],
+)
+def test_a_word_about_money_only_beside_money_needs_a_money_word(knowledge, off_topic, on_topic, slug):
+    assert retrieval.search(off_topic, language="sq").answers == []
+    assert retrieval.search(on_topic, language="sq").answers[0].article.slug == slug
