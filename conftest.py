@@ -41,7 +41,7 @@ def _redis_available() -> bool:
 
 def _missing(marker: str) -> str | None:
     """Why a test with this marker cannot run here, or None."""
-    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if marker == "postgres" and connection.vendor != "postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)"
     if marker == "redis" and not _redis_available():
         return "needs Redis: set REDIS_URL to a reachable server (CI does)"

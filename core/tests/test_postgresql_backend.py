@@ -1,0 +1,65 @@
+"""The health check runs only on a connection that sat idle (core/postgresql/base.py), on real PostgreSQL."""
+
+import time
+
+import pytest
+from django.db import OperationalError, connection, connections
+from django.db.utils import InterfaceError
+
+from core.postgresql.base import IDLE_BEFORE_CHECK
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def checks(monkeypatch):
+    """Each health check Django runs (its own `is_usable`, counted, still run)."""
+    made = []
+    real = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: made.append(1) or real())
+    return made
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def cut_from_outside(pid: int) -> None:
+    """What a PostgreSQL restart does to a connection: its server process ends."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+
+
+def next_request() -> None:
+    connection.close_if_unusable_or_obsolete()  # what Django does as each request starts
+
+
+def test_a_connection_used_a_moment_ago_goes_unchecked(checks):
+    backend_pid()
+    next_request()
+    backend_pid()
+    assert checks == []
+
+
+def test_a_connection_idle_for_a_while_is_checked_and_replaced_when_it_was_cut(checks):
+    pid = backend_pid()
+    cut_from_outside(pid)
+    next_request()
+    time.sleep(IDLE_BEFORE_CHECK + 0.1)
+    assert backend_pid() != pid  # no error: the check found it dead and reconnected
+    assert checks == [1]
+
+
+def test_one_cut_right_after_use_fails_one_statement_and_the_next_request_reconnects(checks):
+    pid = backend_pid()
+    cut_from_outside(pid)
+    with pytest.raises((OperationalError, InterfaceError)):
+        backend_pid()  # the request's 503 (core.errors)
+    next_request()  # the failed connection is checked and closed
+    assert backend_pid() != pid
