@@ -7,6 +7,7 @@ the same `get_attribute` / `to_representation` calls, so the output is the seria
 byte, and the serializer class stays what the OpenAPI schema documents.
 """
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -21,6 +22,7 @@ class Rows:
 
     def __init__(self, serializer_class: type[BaseSerializer], *, context: Mapping[str, Any] | None = None):
         serializer: Any = serializer_class(context=dict(context or {}))
+        self.serializer = serializer
         self.fields: list[tuple[str, Callable, Callable]] = [
             (field.field_name, field.get_attribute, field.to_representation) for field in serializer._readable_fields
         ]
@@ -50,3 +52,22 @@ def rows_of(serializer_class: type[BaseSerializer]) -> Rows:
     Bound fields hold no per-request state, so the worker's threads may share them.
     """
     return Rows(serializer_class)
+
+
+_local = threading.local()
+
+
+def rows_in(serializer_class: type[BaseSerializer], context: Mapping[str, Any]) -> Rows:
+    """The bound fields of a serializer that reads its context (the request), built once per thread.
+
+    Bound fields read the context through their serializer when they run, so one thread's
+    fields serve each of its requests with that request's context; a worker's other
+    threads have their own.
+    """
+    built: dict = _local.__dict__.setdefault("rows", {})
+    rows = built.get(serializer_class)
+    if rows is None:
+        rows = built[serializer_class] = Rows(serializer_class)
+    rows.serializer._context = dict(context)
+    return rows
+

@@ -12,6 +12,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from core.errors import first_message
 from core.openapi import BAD_INPUT, REFUSED, SIGNED_OUT, error
 from core.ratelimits import enforce
+from core.rows import rows_of
 
 from .. import google, selectors, services
 from ..tokens import token_pair
@@ -171,7 +172,7 @@ class MeView(APIView):
 
     @extend_schema(responses={200: s.MeSerializer, 401: SIGNED_OUT}, tags=["users"])
     def get(self, request):
-        return Response(s.MeSerializer(request.user).data)
+        return Response(rows_of(s.MeSerializer).row(request.user))
 
     @extend_schema(
         request=s.ProfileInput, responses={200: s.MeSerializer, 400: BAD_INPUT, 401: SIGNED_OUT}, tags=["users"]

@@ -1,11 +1,14 @@
 """core.rows writes what the serializers it stands in for would, key for key and value for value."""
 
+import threading
+
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
 from achievements.api.serializers import AchievementSerializer
 from achievements.tests.factories import AchievementFactory
-from core.rows import Rows, rows_of
+from accounts.api.serializers import MeSerializer
+from core.rows import Rows, rows_in, rows_of
 from games import selectors as games
 from games.api.serializers import GameSerializer
 from games.models import UserGame
@@ -34,6 +37,28 @@ def test_video_rows_equal_the_serializer_with_the_request(learner):
     rows = Rows(VideoSerializer, context=context).many(listed)
     assert rows == VideoSerializer(listed, many=True, context=context).data
     assert rows[0]["url"].startswith("http://testserver/") and rows[0]["likes"] == 1
+
+
+def test_rows_in_a_thread_serve_each_request_with_its_own_context(learner, settings):
+    settings.ALLOWED_HOSTS = [".example"]
+    VideoFactory()
+    listed = list(videos.videos_for(user=learner))
+    seen = {}
+
+    def serve(host: str) -> None:
+        request = APIRequestFactory().get("/api/v1/videos/", HTTP_HOST=host)
+        seen[host] = rows_in(VideoSerializer, {"request": request}).many(listed)[0]["url"]
+
+    serve("one.example")
+    serve("two.example")  # the same thread, its fields already bound
+    other = threading.Thread(target=serve, args=("three.example",))
+    other.start()
+    other.join()
+    assert [url.split("/")[2] for url in seen.values()] == ["one.example", "two.example", "three.example"]
+
+
+def test_the_profile_row_equals_the_serializer(learner):
+    assert rows_of(MeSerializer).row(learner) == MeSerializer(learner).data
 
 
 def test_achievement_rows_equal_the_serializer(db):

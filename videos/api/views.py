@@ -11,7 +11,7 @@ from core.categories import Category
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, KEY_REUSED, LIMITED, NO_PAGE, SIGNED_OUT
 from core.ratelimits import enforce
-from core.rows import Rows
+from core.rows import rows_in
 
 from .. import selectors, services
 from ..models import Video
@@ -62,7 +62,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
             query=query.validated_data.get("q", ""),
         )
         page = self.paginate_queryset(videos)
-        return self.get_paginated_response(Rows(s.VideoSerializer, context=self.get_serializer_context()).many(page))
+        return self.get_paginated_response(rows_in(s.VideoSerializer, self.get_serializer_context()).many(page))
 
     @extend_schema(
         tags=["videos"],
@@ -82,7 +82,7 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
     def saved(self, request):
         page = self.paginate_queryset(selectors.saved_for(user=request.user))
-        return self.get_paginated_response(Rows(s.VideoSerializer, context=self.get_serializer_context()).many(page))
+        return self.get_paginated_response(rows_in(s.VideoSerializer, self.get_serializer_context()).many(page))
 
     @extend_schema(
         methods=["POST"],
