@@ -70,4 +70,3 @@ def rows_in(serializer_class: type[BaseSerializer], context: Mapping[str, Any]) 
         rows = built[serializer_class] = Rows(serializer_class)
     rows.serializer._context = dict(context)
     return rows
-

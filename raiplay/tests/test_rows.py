@@ -5,9 +5,9 @@ import threading
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
+from accounts.api.serializers import MeSerializer
 from achievements.api.serializers import AchievementSerializer
 from achievements.tests.factories import AchievementFactory
-from accounts.api.serializers import MeSerializer
 from core.rows import Rows, rows_in, rows_of
 from games import selectors as games
 from games.api.serializers import GameSerializer
