@@ -11,12 +11,12 @@ from rest_framework.pagination import PageNumberPagination
 
 class ShortListPaginator(Paginator):
     def page(self, number):
-        if str(number) == "1":
-            items = list(self.object_list[: self.per_page])
-            if len(items) < self.per_page:
-                self.count = len(items)  # the cached property, known without asking
-                return self._get_page(items, 1, self)
-        return super().page(number)
+        if str(number) != "1":
+            return super().page(number)
+        items = list(self.object_list[: self.per_page])  # page 1 always exists
+        if len(items) < self.per_page:
+            self.count = len(items)  # the cached property, known without asking
+        return self._get_page(items, 1, self)
 
 
 class Pagination(PageNumberPagination):
