@@ -5,7 +5,7 @@ Most lists here (games, videos, a class's learners) are shorter than a page. DRF
 page itself shows. When page 1 comes back shorter than a page, its length is the count.
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -16,7 +16,7 @@ class ShortListPaginator(Paginator):
         items = list(self.object_list[: self.per_page])  # page 1 always exists
         if len(items) < self.per_page:
             self.count = len(items)  # the cached property, known without asking
-        return self._get_page(items, 1, self)
+        return Page(items, 1, self)
 
 
 class Pagination(PageNumberPagination):

@@ -20,8 +20,8 @@ IDLE_BEFORE_CHECK = 1.0  # seconds
 class DatabaseWrapper(base.DatabaseWrapper):
     last_used = float("-inf")  # time.monotonic() of the last cursor
 
-    def _cursor(self, name=None):
-        cursor = super()._cursor(name)
+    def create_cursor(self, name=None):
+        cursor = super().create_cursor(name)
         self.last_used = time.monotonic()
         return cursor
 
