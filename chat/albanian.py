@@ -463,23 +463,14 @@ def query_words(text: str) -> list[str]:
 
 CONTEXTUAL_KEYS = frozenset(key(word) for word in CONTEXTUAL_WORDS)
 MONEY_KEYS = frozenset(key(word) for word in MONEY_WORDS.split()) - CONTEXTUAL_KEYS
-# What FinBot answers about: money, and keeping it and yourself safe. A question with none
-# of these words is not one ("sa orë duhet të flejë një 14-vjeçar", "kur fillojnë pushimet").
+# What FinBot answers about besides MONEY_WORDS: keeping money and yourself safe, needs and
+# wants, work. A question with none of either is not one ("sa orë duhet të flejë një 14-vjeçar",
+# "kur fillojnë pushimet"): `textsearch.Language.domain`.
 TOPIC_WORDS = """
-    para pare leke lek lekesh euro euroje dollar dollare monedhe monedha kesh cash
-    paguaj paguan pagoj pagese pagesa paga pagen rroge rroga fitoj fitim fitime te ardhura
-    cmim cmimi cmime kushton kushtoi kosto shtrenjte lire ulje zbritje oferte oferta
-    blej bleva blen blerje shes shita shitje shpenzoj shpenzim shpenzime harxhoj
-    kursej kursim kursime kursimet depozite depozitoj terheq bankomat
-    banke banka bankes llogari llogaria karte karta kartes kredi krediti borxh borxhe hua
-    interes interesi investoj investim investime aksion aksione obligacion fond fonde kripto bitcoin
-    mashtrim mashtrime mashtrues mashtruesit tarife tarifa komision tatim tatime taksa tvsh dogane
-    buxhet buxheti perballoj abonim abonime sigurim sigurimi xhep xhepi pasur i varfer portofol
-    pin fjalekalim fjalekalimi kod kodi hakuar phishing link linku identitet privatesi personale
-    bamiresi dhuroj dhurim fature fatura rrezik rreziku kembim valute perqindje hipoteke minus
-    dyqan porosi rimbursim qira pune punoj punedhenes shef kontrate turn pension bakshish vlere
-    inflacion ekonomi treg tregti bast kazino llotari loto skam transferte iban apple pay
-    nevoje nevoja deshire deshira dividend norme identitet privatesi porosi pako dergese garanci kthim
-    dhurate ditelindje hoodie atlete rroba marke iphone samsung playstation ps5 skin vbucks koncert ekskursion
+    monedhe pagesa ardhura oferta terheq aksione komision tatime dogane perballoj varfer portofol
+    fjalekalim hakuar phishing link identitet privatesi personale bamiresi dhuroj kembim valute
+    perqindje hipoteke dyqan porosi rimbursim qira punedhenes kontrate turn pension bakshish vlere
+    ekonomi treg tregti bast kazino llotari loto apple pay nevoje deshire dividend norme pako dergese
+    garanci kthim ditelindje hoodie atlete rroba marke samsung playstation ps5 skin koncert ekskursion
     """  # a list reads better as text
 DOMAIN_KEYS = MONEY_KEYS | (frozenset(terms(TOPIC_WORDS)) - CONTEXTUAL_KEYS)
