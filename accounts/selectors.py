@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef
+
+from core.prepared import Prepared
 
 from .models import User
 
@@ -56,6 +58,23 @@ class AccountFlags:
     is_teacher: bool
 
 
+# Both flags in one query, built and compiled once (users/me asks on every call): the address
+# compared is the row's own, so the learner's id is the only value that varies.
+_flags_of = Prepared(
+    lambda pk: (
+        User.objects.filter(pk=pk)
+        .only("pk")
+        .annotate(
+            verified=Exists(
+                EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True)
+            ),
+            teacher=Exists(Group.objects.filter(user=OuterRef("pk"), name=TEACHERS)),
+        )
+    ),
+    int,
+)
+
+
 def account_flags(user: User) -> AccountFlags:
     """`email_verified` and `is_teacher` together, in one query (users/me shows both).
 
@@ -64,15 +83,8 @@ def account_flags(user: User) -> AccountFlags:
     cached = getattr(user, "_account_flags", None)
     if cached is not None:
         return cached
-    address = user.email.strip()
-    verified = (
-        Exists(EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=address, verified=True))
-        if address
-        else Value(False, output_field=BooleanField())
-    )
-    teacher = Exists(Group.objects.filter(user=OuterRef("pk"), name=TEACHERS))
-    row = User.objects.filter(pk=user.pk).values_list(verified, teacher).first() or (False, False)
-    flags = AccountFlags(email_verified=bool(row[0]), is_teacher=bool(row[1]))
+    row = _flags_of.first(user.pk)
+    flags = AccountFlags(email_verified=bool(row and row.verified), is_teacher=bool(row and row.teacher))
     user._account_flags = flags  # type: ignore[attr-defined]
     return flags
 

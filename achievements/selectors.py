@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import ConsentStatus, User
 from core import metrics
+from core.prepared import Prepared
 from games.models import Choice
 
 from . import streaks
@@ -69,6 +70,28 @@ def today_for(user: User) -> date:
     return streaks.local_date(timezone.now(), user.timezone)
 
 
+def _templates_and_quests(user_id: int, day: date) -> QuerySet[DailyQuestTemplate]:
+    """The active templates and the day's quests' templates, each with the learner's quest that day."""
+    todays = DailyQuest.objects.filter(user_id=user_id, date=day)
+    mine = todays.filter(template=OuterRef("pk"))
+    return DailyQuestTemplate.objects.filter(Q(active=True) | Q(pk__in=todays.values("template_id"))).annotate(
+        quest_id=Subquery(mine.values("pk")[:1]),
+        quest_progress=Subquery(mine.values("progress")[:1]),
+        quest_completed_at=Subquery(mine.values("completed_at")[:1]),
+    )
+
+
+# quests/daily and the dashboard read these on every call: built and compiled once (core.prepared).
+_templates_with_quests = Prepared(_templates_and_quests, int, date)
+_templates_with_reviews = Prepared(
+    lambda user_id, day: _templates_and_quests(user_id, day).annotate(
+        reviews=Exists(_reviews_on(user_id=user_id, day=day))
+    ),
+    int,
+    date,
+)
+
+
 def todays_daily_quests(*, user: User, has_reviews: bool | None = None) -> list[DailyQuest]:
     """Today's three quests in the learner's time zone. A read writes nothing: before the
     day's first activity creates them, they are unsaved (no id) with no progress.
@@ -78,16 +101,10 @@ def todays_daily_quests(*, user: User, has_reviews: bool | None = None) -> list[
     quest for today (if stored) and whether anything is up for review.
     """
     day = today_for(user)
-    todays = DailyQuest.objects.filter(user=user, date=day)
-    mine = todays.filter(template=OuterRef("pk"))
-    templates = DailyQuestTemplate.objects.filter(Q(active=True) | Q(pk__in=todays.values("template_id"))).annotate(
-        quest_id=Subquery(mine.values("pk")[:1]),
-        quest_progress=Subquery(mine.values("progress")[:1]),
-        quest_completed_at=Subquery(mine.values("completed_at")[:1]),
-    )
     if has_reviews is None:
-        templates = templates.annotate(reviews=Exists(_reviews_on(user_id=user.pk, day=day)))
-    rows = list(templates)
+        rows = _templates_with_reviews.rows(user.pk, day)
+    else:
+        rows = _templates_with_quests.rows(user.pk, day)
     stored = sorted((t for t in rows if t.quest_id is not None), key=lambda t: t.quest_id)
     if stored:
         return [
@@ -120,19 +137,28 @@ class AchievementProgress:
         return min(100, round(100 * self.current / self.target)) if self.target else 100
 
 
+# Every call of achievements/ runs this one; built and compiled once (core.prepared).
+_achievements_with_progress = Prepared(
+    lambda user_id: Achievement.objects.filter(is_active=True).annotate(
+        stat=Subquery(UserStat.objects.filter(user_id=user_id, metric=OuterRef("metric")).values("value")[:1]),
+        earned_at=Subquery(
+            UserAchievement.objects.filter(user_id=user_id, achievement=OuterRef("pk")).values("earned_at")[:1]
+        ),
+    ),
+    int,
+)
+
+
 def achievements_for(*, user: User) -> list[AchievementProgress]:
     """Every active achievement with the learner's progress; secret ones only once earned.
 
     One query: the learner's stat and award for each rule ride along as subqueries.
     """
-    achievements = Achievement.objects.filter(is_active=True)
-    if user.is_authenticated:
-        achievements = achievements.annotate(
-            stat=Subquery(UserStat.objects.filter(user=user, metric=OuterRef("metric")).values("value")[:1]),
-            earned_at=Subquery(
-                UserAchievement.objects.filter(user=user, achievement=OuterRef("pk")).values("earned_at")[:1]
-            ),
-        )
+    achievements = (
+        _achievements_with_progress.rows(user.pk)
+        if user.is_authenticated
+        else list(Achievement.objects.filter(is_active=True))
+    )
     result = []
     for achievement in achievements:
         earned_at = getattr(achievement, "earned_at", None)  # never null once earned

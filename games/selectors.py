@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.prepared import Prepared
 
 from .models import Attempt, Choice, Game, Question, QuestStep, UserGame
 
@@ -70,19 +71,28 @@ def is_locked(*, user: User, game: Game) -> bool:
     return any(not done for done in previous)
 
 
+def _published_games() -> QuerySet[Game]:
+    return (
+        Game.objects.filter(is_published=True)
+        .select_related("quest_step")
+        .order_by("type", "quest_step__position", "title")
+    )
+
+
+# The reads of every games/ and storyline call, built and compiled once (core.prepared).
+_plays_of = Prepared(lambda user_id: UserGame.objects.filter(user_id=user_id), int)
+_all_published_games = Prepared(_published_games)
+
+
 def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
     """Published games with `mine` (the learner's UserGame or None) and `state` attached.
 
     Two queries, however many games and plays: the learner's rows and the games (and the quest
     line, when filters leave some quests out).
     """
-    mine = {ug.game_id: ug for ug in UserGame.objects.filter(user=user)} if user.is_authenticated else {}
+    mine = {ug.game_id: ug for ug in _plays_of.rows(user.pk)} if user.is_authenticated else {}
     done = {game_id for game_id, ug in mine.items() if ug.completed_at}
-    games = (
-        Game.objects.filter(is_published=True)
-        .select_related("quest_step")
-        .order_by("type", "quest_step__position", "title")
-    )
+    games = _published_games()
     filters = filters or {}
     filtered = False
     for name in ("type", "category", "difficulty"):
@@ -92,7 +102,7 @@ def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
     if filters.get("completed") is not None:
         games = games.filter(pk__in=done) if filters["completed"] else games.exclude(pk__in=done)
         filtered = True
-    loaded = list(games)
+    loaded = list(games) if filtered else _all_published_games.rows()
     # Unfiltered, the list holds every published quest with its step: the quest line needs no query of its own.
     line = None if filtered else [game.pk for game in sorted(_quests(loaded), key=lambda g: g.quest_step.position)]
     states = _states(done, line)
@@ -126,16 +136,26 @@ class StoryStep:
         return (50, 78, 50, 22)[(self.position - 1) % 4]
 
 
+def _steps() -> QuerySet[QuestStep]:
+    return QuestStep.objects.filter(game__is_published=True).select_related("game").order_by("position")
+
+
+def _steps_with_plays(user_id: int) -> QuerySet[QuestStep]:
+    # The learner's row for each quest rides along in the same query (a unique (user, game) row).
+    mine = UserGame.objects.filter(user_id=user_id, game=OuterRef("game_id"))
+    return _steps().annotate(
+        done=Exists(mine.filter(completed_at__isnull=False)),
+        best=Subquery(mine.values("best_score")[:1]),
+    )
+
+
+_storyline = Prepared(_steps)
+_storyline_with_plays = Prepared(_steps_with_plays, int)
+
+
 def storyline_for(*, user: User) -> list[StoryStep]:
     """The quest line in order, each with the learner's state. One query, however long."""
-    steps = QuestStep.objects.filter(game__is_published=True).select_related("game").order_by("position")
-    if user.is_authenticated:
-        # The learner's row for each quest rides along in the same query (a unique (user, game) row).
-        mine = UserGame.objects.filter(user=user, game=OuterRef("game_id"))
-        steps = steps.annotate(
-            done=Exists(mine.filter(completed_at__isnull=False)),
-            best=Subquery(mine.values("best_score")[:1]),
-        )
+    steps = _storyline_with_plays.rows(user.pk) if user.is_authenticated else _storyline.rows()
     result, previous_done = [], True
     for step in steps:
         done = bool(getattr(step, "done", False))

@@ -1,6 +1,6 @@
 """Reads of the video library with the learner's state attached."""
 
-from functools import reduce
+from functools import cache, reduce
 from operator import add, or_
 from typing import TYPE_CHECKING, TypedDict
 
@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import User
+from core.prepared import Prepared
 
 from .models import SavedVideo, Video, VideoLike, VideoView
 
@@ -54,7 +55,11 @@ def with_state(videos: QuerySet[Video], *, user: User | AnonymousUser) -> QueryS
             watched=Value(False, output_field=BooleanField()),
             position=Value(0.0, output_field=FloatField()),
         )
-    mine = {"user": user, "video": OuterRef("pk")}
+    return _with_learners_state(videos, user_id=user.pk)
+
+
+def _with_learners_state(videos: QuerySet[Video], *, user_id: int) -> QuerySet[Video]:
+    mine = {"user_id": user_id, "video": OuterRef("pk")}
     view = VideoView.objects.filter(**mine)
     return videos.annotate(
         saved=Exists(SavedVideo.objects.filter(**mine)),
@@ -112,6 +117,19 @@ def videos_for(*, user: User | AnonymousUser, category: str = "", query: str = "
     if query:
         videos = _search(videos, query)
     return with_state(videos, user=user)
+
+
+@cache
+def _library_start(limit: int) -> Prepared[Video]:
+    return Prepared(
+        lambda user_id: _with_learners_state(Video.objects.filter(is_published=True), user_id=user_id)[:limit], int
+    )
+
+
+def library_start(*, user: User, limit: int) -> list[Video]:
+    """`videos_for(user=user)[:limit]` (the library's first page), from a query compiled once:
+    the read behind most calls of videos/."""
+    return _library_start(limit).rows(user.pk)
 
 
 def saved_for(*, user: User) -> QuerySet[Video]:

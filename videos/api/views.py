@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema, inline_serializer
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from core.categories import Category
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, KEY_REUSED, LIMITED, NO_PAGE, SIGNED_OUT
+from core.pagination import ReadAhead
 from core.ratelimits import enforce
 from core.rows import rows_in
 
@@ -56,11 +58,17 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request):
         query = s.VideoListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        videos = selectors.videos_for(
-            user=request.user,
-            category=query.validated_data.get("category", ""),
-            query=query.validated_data.get("q", ""),
-        )
+        category, text = query.validated_data.get("category", ""), query.validated_data.get("q", "")
+        page_size = self.paginator.get_page_size(request) if self.paginator else None
+        if request.user.is_authenticated and page_size and not (category or text or "page" in request.query_params):
+            # The plain first page, the usual call, from a query compiled once; the queryset is
+            # built only for the count of a library longer than a page.
+            start = selectors.library_start(user=request.user, limit=page_size + 1)
+            videos: ReadAhead | QuerySet = ReadAhead(
+                start, page_size=page_size, rest=lambda: selectors.videos_for(user=request.user)
+            )
+        else:
+            videos = selectors.videos_for(user=request.user, category=category, query=text)
         page = self.paginate_queryset(videos)
         return self.get_paginated_response(rows_in(s.VideoSerializer, self.get_serializer_context()).many(page))
 

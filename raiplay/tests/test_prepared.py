@@ -1,0 +1,147 @@
+"""core.prepared: a query compiled once returns what its queryset returns, for any arguments."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from achievements.models import DailyQuest
+from achievements.tests.factories import DailyQuestTemplateFactory
+from core.prepared import Prepared
+from games.models import Game, QuestStep, UserGame
+from games.tests.factories import QuestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _steps_with_best(user_id: int):
+    best = UserGame.objects.filter(user_id=user_id, game=OuterRef("game_id")).values("best_score")[:1]
+    return QuestStep.objects.select_related("game").order_by("position").annotate(best=Subquery(best))
+
+
+def _shown(steps) -> list[tuple]:
+    return [(step.pk, step.position, step.game.pk, step.game.title, step.best) for step in steps]
+
+
+def test_rows_equal_the_querysets_for_each_argument():
+    first, second = QuestFactory(), QuestFactory()
+    ana, ben = UserFactory(), UserFactory()
+    UserGame.objects.create(user=ana, game=first, best_score=80)
+    UserGame.objects.create(user=ben, game=second, best_score=55)
+    prepared = Prepared(_steps_with_best, int)
+
+    for learner in (ana, ben, UserFactory()):
+        assert _shown(prepared.rows(learner.pk)) == _shown(_steps_with_best(learner.pk))
+    assert [step.best for step in prepared.rows(ana.pk)] == [80, None]
+    assert [step.best for step in prepared.rows(ben.pk)] == [None, 55]
+
+
+def test_one_statement_a_call_and_the_related_rows_come_with_it():
+    QuestFactory.create_batch(3)
+    prepared = Prepared(_steps_with_best, int)
+    prepared.rows(0)  # compiled here
+    learner = UserFactory()
+
+    with CaptureQueriesContext(connection) as captured:
+        titles = [step.game.title for step in prepared.rows(learner.pk)]
+
+    assert len(titles) == 3
+    assert len(captured) == 1
+
+
+def test_built_once_per_language_and_reads_the_languages_texts():
+    QuestFactory(title_en="Budget", title_sq="Buxheti")
+    built = []
+
+    def build():
+        built.append(translation.get_language())
+        return Game.objects.order_by("title")
+
+    prepared = Prepared(build)
+    for _ in range(3):
+        assert [game.title for game in prepared.rows()] == ["Budget"]
+    with translation.override("sq"):
+        assert [game.title for game in prepared.rows()] == ["Buxheti"]
+
+    assert built == ["en", "sq"]
+
+
+def test_a_date_argument_is_passed_as_the_backend_passes_dates():
+    """SQLite takes dates as text: the marker's adapted form is found, and each day's value adapted."""
+    learner = UserFactory()
+    template = DailyQuestTemplateFactory()
+    DailyQuest.objects.create(user=learner, template=template, date=date(2026, 3, 1), progress=2)
+    DailyQuest.objects.create(user=learner, template=template, date=date(2026, 3, 2), progress=5)
+    prepared = Prepared(
+        lambda user_id, day: User.objects.filter(pk=user_id).annotate(
+            progress=Subquery(DailyQuest.objects.filter(user=OuterRef("pk"), date=day).values("progress")[:1]),
+            later=Exists(DailyQuest.objects.filter(Q(user=OuterRef("pk")) & Q(date__gt=day))),
+        ),
+        int,
+        date,
+    )
+
+    found = [(row.progress, row.later) for day in (1, 2, 3) for row in prepared.rows(learner.pk, date(2026, 3, day))]
+
+    assert found == [(2, True), (5, False), (None, False)]
+
+
+def test_an_argument_the_sql_does_not_carry_unchanged_is_refused():
+    """`contains` wraps the value in wildcards: the compiled SQL could not take another one."""
+    prepared = Prepared(lambda text: Game.objects.filter(title__contains=text), str)
+
+    with pytest.raises(ValueError, match="not found as parameters"):
+        prepared.rows("Budget")
+
+
+def test_only_model_rows_and_the_declared_arguments():
+    with pytest.raises(TypeError, match="model instances"):
+        Prepared(lambda: Game.objects.values_list("pk")).rows()
+    with pytest.raises(TypeError, match="1 argument"):
+        Prepared(lambda pk: Game.objects.filter(pk=pk), int).rows()
+    with pytest.raises(TypeError, match="not float"):
+        Prepared(lambda amount: Game.objects.filter(xp_reward=amount), float)
+
+
+# ---- the bearer token's learner, read by a prepared query (accounts.language) -----------------
+
+
+def _bearer(user_id) -> APIClient:
+    token = AccessToken()
+    token["user_id"] = user_id
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def test_the_tokens_learner_is_the_row_read():
+    learner = UserFactory(username="ana", language="sq")
+
+    response = _bearer(learner.pk).get("/api/v1/users/me")
+
+    assert response.status_code == 200
+    assert (response.json()["username"], response["Content-Language"]) == ("ana", "sq")
+
+
+@pytest.mark.parametrize("case", ["inactive", "deleted", "not a number"])
+def test_a_token_without_an_active_learner_is_refused(case):
+    learner = UserFactory()
+    user_id = learner.pk
+    if case == "inactive":
+        User.objects.filter(pk=learner.pk).update(is_active=False)
+    elif case == "deleted":
+        learner.delete()
+    else:
+        user_id = "ana"
+
+    response = _bearer(user_id).get("/api/v1/users/me")
+
+    assert response.status_code == 401
+    assert response.json()["detail"]
