@@ -13,13 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import authentication
-from rest_framework_simplejwt.exceptions import InvalidToken
-from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.utils import get_md5_hash_password
-
-from core.prepared import Prepared
-
-from .models import User
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
@@ -56,10 +49,6 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
-# The token's learner, read on every API request: built and compiled once (core.prepared).
-_learner_by_id = Prepared(lambda pk: User.objects.filter(pk=pk), int)
-
-
 class JWTAuthentication(authentication.JWTAuthentication):
     """simplejwt's, then the signed-in learner's language for the rest of the request."""
 
@@ -68,26 +57,6 @@ class JWTAuthentication(authentication.JWTAuthentication):
         if found is not None:
             use_learners_choice(request, found[0])
         return found
-
-    def get_user(self, validated_token):
-        """simplejwt's `get_user` with the row read by `_learner_by_id`; its checks unchanged."""
-        try:
-            user_id = validated_token[jwt_settings.USER_ID_CLAIM]
-        except KeyError as error:
-            raise InvalidToken(_("Token contained no recognizable user identification")) from error
-        try:
-            user = _learner_by_id.first(int(user_id))
-        except (TypeError, ValueError):
-            user = None
-        if user is None:
-            raise AuthenticationFailed(_("User not found"), code="user_not_found")
-        if jwt_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
-            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
-        if jwt_settings.CHECK_REVOKE_TOKEN and validated_token.get(
-            jwt_settings.REVOKE_TOKEN_CLAIM
-        ) != get_md5_hash_password(user.password):
-            raise AuthenticationFailed(_("The user's password has been changed."), code="password_changed")
-        return user
 
 
 class DeferredJWTAuthentication(authentication.JWTStatelessUserAuthentication, JWTAuthentication):

