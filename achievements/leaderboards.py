@@ -156,8 +156,12 @@ def _member(user_id: int) -> str:
 
 
 def _visible(user: User) -> bool:
+    return _may_show(user.show_on_leaderboard, user.is_active, user.consent_status)
+
+
+def _may_show(show_on_leaderboard: bool, is_active: bool, consent_status: str) -> bool:
     # A minor waiting for a guardian's consent stands on no board until they approve.
-    return user.show_on_leaderboard and user.is_active and not user.consent_pending
+    return show_on_leaderboard and is_active and consent_status != ConsentStatus.PENDING
 
 
 def record_after_commit(*, user: User, xp: int, at: datetime) -> None:
@@ -844,12 +848,13 @@ def _people(
     people: dict[int, tuple[int, str, str, str, int]] = {}
     viewer = None
     for row in found:
-        learner = _user_from(dict(zip(VIEWER_FIELDS, row[:width], strict=True)))
+        values = dict(zip(VIEWER_FIELDS, row[:width], strict=True))
         uid, (username, display_name, avatar_url, level) = row[0], row[width:]
-        if _visible(learner):
+        # Read off the row: a model instance for each would cost more than the query.
+        if _may_show(values["show_on_leaderboard"], values["is_active"], values["consent_status"]):
             people[uid] = (uid, username, display_name, avatar_url, level)
         if uid == viewer_id:
-            viewer = learner
+            viewer = _user_from(values)
     return people, viewer
 
 

@@ -17,6 +17,7 @@ from accounts.selectors import is_teacher
 from achievements.leaderboards import ALL, Board, Row, week_start
 from achievements.models import LedgerEntry
 from core.errors import Forbidden, NotFound
+from core.prepared import Prepared
 from games import scoring
 from games.models import Attempt, Question, UserGame
 from videos.models import VideoView
@@ -173,11 +174,21 @@ def _assignment_row(assignment: Assignment) -> AssignmentRow:
 
 
 def _assignments(classrooms) -> list[Assignment]:
-    return list(
+    return list(_assignments_of(classrooms))
+
+
+def _assignments_of(classrooms) -> QuerySet[Assignment]:
+    return (
         Assignment.objects.filter(classroom__in=classrooms)
         .select_related("classroom", "game", "video")
         .order_by("due_date", "id")
     )
+
+
+# The dashboard asks on every visit: built and compiled once (core.prepared).
+_open_assignments_of_learner = Prepared(
+    lambda user_id: _assignments_of(Classroom.objects.filter(memberships__user_id=user_id, archived=False)), int
+)
 
 
 def _done_pairs(user_ids, assignments: list[Assignment]) -> tuple[set[tuple[int, int]], set[tuple[int, int]], dict]:
@@ -331,8 +342,7 @@ def due_for(*, user: User, limit: int = 6) -> list[AssignmentRow]:
     """The dashboard's list: late and upcoming work first, then what was done this past week."""
     if not user.is_authenticated:
         return []
-    open_classes = Classroom.objects.filter(memberships__user=user, archived=False)
-    rows = _for_learner(user, _assignments(open_classes))
+    rows = _for_learner(user, _open_assignments_of_learner.rows(user.pk))
     recent = today() - timedelta(days=7)
     rows = [row for row in rows if not row.done or row.due_date >= recent]
     order = {LATE: 0, DUE: 1, DONE: 2}
