@@ -35,6 +35,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from accounts.models import ConsentStatus, User
+from core.prepared import Prepared, PreparedSQL
 
 from .models import BoardEntry, BoardScore, BoardScoreChange, LedgerEntry
 
@@ -659,17 +660,38 @@ def _best_first(entry: Entry) -> tuple:
     return (-xp, reached, -uid)
 
 
-def _all_of(parts: list) -> list[tuple]:
-    """The rows of several ordered, LIMITed querysets in one statement (UNION ALL of derived
+def _union(parts: list) -> tuple[str, list]:
+    """The SQL of several ordered, LIMITed querysets as one statement (UNION ALL of derived
     tables: SQLite takes no LIMIT directly inside a UNION, PostgreSQL takes both forms)."""
     statements, params = [], []
     for n, part in enumerate(parts):
         sql, found = part.query.sql_with_params()
         statements.append(f"SELECT * FROM ({sql}) AS part{n}")  # noqa: S608 - compiled querysets
         params.extend(found)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(statements), params)
-        return cursor.fetchall()
+    return " UNION ALL ".join(statements), params
+
+
+# The fallback's reads are compiled once (core.prepared): board, learner, place are arguments.
+_TOP_COLUMNS = ("xp", "reached_at", *_PUBLIC, "part", "rank")
+
+
+def _top_page(board: str, limit: int):
+    page = _shown(board).order_by(*BEST_FIRST).annotate(part=Value(0), rank=Value(0))
+    return page.values_list(*_TOP_COLUMNS)[:limit]
+
+
+def _standing_of(board: str, user_id: int):
+    mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(part=Value(1), rank=_rank_sql())
+    return mine.values_list(*_TOP_COLUMNS)[:1]
+
+
+@lru_cache(maxsize=16)
+def _top_statements(limit: int) -> tuple[PreparedSQL, PreparedSQL]:
+    """The top `limit` entries, alone and with the caller's entry and rank."""
+    return (
+        PreparedSQL(lambda board: _union([_top_page(board, limit)]), str),
+        PreparedSQL(lambda board, user_id: _union([_top_page(board, limit), _standing_of(board, user_id)]), str, int),
+    )
 
 
 def _db_top(board: str, limit: int, user_id: int | None) -> tuple[list[Entry], tuple[int, int] | None]:
@@ -678,28 +700,14 @@ def _db_top(board: str, limit: int, user_id: int | None) -> tuple[list[Entry], t
     The page is the index `achievements_board_order` read from its start, LIMIT `limit`;
     the caller's row is one lookup in the (board, user) unique index plus `_RANK_SQL`.
     """
-    page = _shown(board).order_by(*BEST_FIRST).annotate(part=Value(0), rank=Value(0))
-    columns = ("xp", "reached_at", *_PUBLIC, "part", "rank")
-    query = page.values_list(*columns)[:limit]
-    if user_id is not None:
-        mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(
-            part=Value(1), rank=_rank_sql()
-        )
-        found = _all_of([query, mine.values_list(*columns)[:1]])
-    else:
-        found = list(query)
+    alone, with_caller = _top_statements(limit)
+    found = alone.fetchall(board) if user_id is None else with_caller.fetchall(board, user_id)
     top = sorted((row[:7] for row in found if row[7] == 0), key=_best_first)
     me = next(((row[8], row[0]) for row in found if row[7] == 1), None)
     return top, me
 
 
-def _db_window(board: str, xp: int, reached: datetime, uid: int) -> list[Entry]:
-    """The caller's entry with the AROUND entries above and below it, names included, in one query.
-
-    The index's order mixes directions (xp down, reached_at up, user down), so no single seek
-    starts at the caller's place: each side is three seeks (same second, same score, other
-    scores), each LIMITed, and the closest of them are kept.
-    """
+def _window(board: str, xp: int, reached: datetime, uid: int) -> tuple[str, list]:
     entries = _shown(board)
     near = AROUND + 1
     sides = [
@@ -712,18 +720,41 @@ def _db_window(board: str, xp: int, reached: datetime, uid: int) -> list[Entry]:
         entries.filter(xp=xp, reached_at__gt=reached).order_by("reached_at", "-user_id")[:near],
         entries.filter(xp__lt=xp).order_by(*BEST_FIRST)[:near],
     ]
-    parts = [side.values_list("xp", "reached_at", *_PUBLIC) for side in sides]
-    rows = sorted(_all_of(parts), key=_best_first)
+    return _union([side.values_list("xp", "reached_at", *_PUBLIC) for side in sides])
+
+
+_window_statement = PreparedSQL(_window, str, int, datetime, int)
+
+
+def _db_window(board: str, xp: int, reached: datetime, uid: int) -> list[Entry]:
+    """The caller's entry with the AROUND entries above and below it, names included, in one query.
+
+    The index's order mixes directions (xp down, reached_at up, user down), so no single seek
+    starts at the caller's place: each side is three seeks (same second, same score, other
+    scores), each LIMITed, and the closest of them are kept.
+    """
+    rows = sorted(_window_statement.fetchall(board, xp, reached, uid), key=_best_first)
     at = next((i for i, row in enumerate(rows) if row[2] == uid), None)
     if at is None:  # the caller left the board between the two queries
         return []
-    return rows[max(at - AROUND, 0) : at + near]
+    return rows[max(at - AROUND, 0) : at + AROUND + 1]
+
+
+_standing_statement = Prepared(
+    lambda board, user_id: (
+        BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0)
+        .only("xp", "reached_at")
+        .annotate(rank=_rank_sql())
+    ),
+    str,
+    int,
+)
 
 
 def _db_standing(board: str, user_id: int) -> tuple[int, datetime, int] | None:
     """The learner's (xp, reached, rank) on a board, in one query, or None when they are not on it."""
-    mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(rank=_rank_sql())
-    return mine.values_list("xp", "reached_at", "rank").first()
+    mine = _standing_statement.first(board, user_id)
+    return (mine.xp, mine.reached_at, mine.rank) if mine else None
 
 
 def _db_board(period: str, limit: int, user: User | None, around: bool, window: bool = False) -> Board:

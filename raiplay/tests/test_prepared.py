@@ -1,12 +1,12 @@
 """core.prepared: a query compiled once returns what its queryset returns, for any arguments."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from achievements.models import DailyQuest
 from achievements.tests.factories import DailyQuestTemplateFactory
-from core.prepared import Prepared
+from core.prepared import Prepared, PreparedSQL
 from games.models import Game, QuestStep, UserGame
 from games.tests.factories import QuestFactory
 
@@ -147,9 +147,9 @@ def test_a_token_without_an_active_learner_is_refused(case):
 
 def test_get_by_primary_key_is_prepared_and_keeps_the_orms_answers():
     learner = UserFactory(username="ana")
-    account_models._learner_by_pk._compiled.clear()
+    account_models._learner_by_pk._cache._compiled.clear()
     User.objects.get(pk=learner.pk)  # compiled here
-    assert list(account_models._learner_by_pk._compiled) == [("en", connection.vendor)]
+    assert list(account_models._learner_by_pk._cache._compiled) == [("en", connection.vendor)]
 
     with CaptureQueriesContext(connection) as captured:
         found = [User.objects.get(pk=learner.pk), User.objects.get(id=str(learner.pk))]
@@ -159,3 +159,25 @@ def test_get_by_primary_key_is_prepared_and_keeps_the_orms_answers():
     assert [(user.pk, user.username) for user in found] == [(learner.pk, "ana")] * 2
     assert len(captured) == 2
     assert User.objects.get(username="ana") == learner  # any other lookup: the ORM's
+
+
+def test_numbers_compared_with_positive_fields_keep_their_place():
+    """Django drops a comparison with a number outside a field's range: the marker is inside it."""
+    for reward in (10, 50, 90):
+        QuestFactory(xp_reward=reward)
+    prepared = Prepared(lambda least: Game.objects.filter(xp_reward__gt=least).order_by("xp_reward"), int)
+
+    assert [game.xp_reward for game in prepared.rows(40)] == [50, 90]
+    assert [game.xp_reward for game in prepared.rows(0)] == [10, 50, 90]
+
+
+def test_a_datetime_argument_is_passed_as_the_backend_passes_datetimes():
+    learner = UserFactory()
+    UserGame.objects.create(user=learner, game=QuestFactory(), completed_at=timezone.now() - timedelta(days=2))
+    prepared = PreparedSQL(
+        lambda since: UserGame.objects.filter(completed_at__gte=since).values_list("user_id").query.sql_with_params(),
+        datetime,
+    )
+
+    assert prepared.fetchall(timezone.now() - timedelta(days=3)) == [(learner.pk,)]
+    assert prepared.fetchall(timezone.now() - timedelta(days=1)) == []
