@@ -31,13 +31,16 @@ from .models import (
 DAILY_QUESTS_PER_DAY = 3
 
 
+_active_templates = Prepared(lambda: DailyQuestTemplate.objects.filter(active=True))
+
+
 def daily_templates_for(*, user_id: int, day: date, has_reviews: bool | None = None) -> list[DailyQuestTemplate]:
     """Three active templates, the same ones for a learner all day: a hash orders them.
 
     A review quest is offered only to a learner with something to review that day
     (`has_reviews`, asked of the database when not given).
     """
-    templates = list(DailyQuestTemplate.objects.filter(active=True))
+    templates = _active_templates.rows()
     if has_reviews is None and any(t.metric == metrics.REVIEWS_DONE for t in templates):
         has_reviews = _has_reviews_on(user_id=user_id, day=day)
     return _choose(templates, user_id=user_id, day=day, has_reviews=bool(has_reviews))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +14,7 @@ from accounts.models import User
 from core import metrics
 from core.errors import Conflict, DomainError, NotFound
 from core.events import Event
+from core.prepared import Prepared
 from core.rewards import Rewards
 from games import scoring
 
@@ -492,7 +493,7 @@ def ensure_daily_quests(*, user: User, day) -> list[DailyQuest]:
     Reads (`selectors.todays_daily_quests`) never create them; the choice is deterministic,
     so what a learner saw before is what gets created. Caller holds the user lock.
     """
-    existing = list(DailyQuest.objects.filter(user=user, date=day).select_related("template"))
+    existing = _quests_on.rows(user.pk, day)
     if existing:
         return existing
     chosen = selectors.daily_templates_for(user_id=user.pk, day=day)
@@ -507,10 +508,23 @@ def ensure_daily_quests(*, user: User, day) -> list[DailyQuest]:
         )
     )
     if len(created) < len(quests):  # a twin made some of them meanwhile: read what is there
-        return list(DailyQuest.objects.filter(user=user, date=day).select_related("template"))
+        return _quests_on.rows(user.pk, day)
     for quest in quests:
         quest.pk = created[quest.template.pk]
     return quests
+
+
+def _not_held(user_id: int) -> QuerySet[Achievement]:
+    held = UserAchievement.objects.filter(user_id=user_id).values("achievement_id")
+    stored = UserStat.objects.filter(user_id=user_id, metric=OuterRef("metric")).values("value")[:1]
+    return Achievement.objects.filter(is_active=True).exclude(pk__in=held).annotate(stored=Subquery(stored))
+
+
+# Every rewarded action reads these: built and compiled once (core.prepared).
+_waiting_achievements = Prepared(_not_held, int)
+_quests_on = Prepared(
+    lambda user_id, day: DailyQuest.objects.filter(user_id=user_id, date=day).select_related("template"), int, date
+)
 
 
 def unlock_achievements(*, user: User, action: Action | None = None) -> Earned:
@@ -526,9 +540,7 @@ def unlock_achievements(*, user: User, action: Action | None = None) -> Earned:
         action = begin(user)
     rewards = Earned()
     # One read: the active achievements not held yet, each with the learner's stored value of its metric.
-    held = UserAchievement.objects.filter(user=action.locked).values("achievement_id")
-    stored = UserStat.objects.filter(user=action.locked, metric=OuterRef("metric")).values("value")[:1]
-    waiting = list(Achievement.objects.filter(is_active=True).exclude(pk__in=held).annotate(stored=Subquery(stored)))
+    waiting = _waiting_achievements.rows(action.locked.pk)
     stats = action.watch({a.metric: a.stored for a in waiting})
     for _round in range(MAX_UNLOCK_ROUNDS):
         due = [a for a in waiting if stats.get(a.metric, 0) >= a.threshold]

@@ -60,15 +60,23 @@ def is_locked(*, user: User, game: Game) -> bool:
     """`quest_states(...)[game] == LOCKED` in one query: the previous published quest is not completed."""
     if not game.is_quest or not game.is_published:
         return False
-    here = QuestStep.objects.filter(game_id=game.pk).values("position")[:1]
-    completed = UserGame.objects.filter(user_id=user.pk, game_id=OuterRef("game_id"), completed_at__isnull=False)
-    previous = (
+    previous = _previous_quest.first(game.pk, user.pk)
+    return previous is not None and not previous.done
+
+
+def _previous_step(game_id: int, user_id: int) -> QuerySet[QuestStep]:
+    """The published quest before this one, with whether the learner completed it."""
+    here = QuestStep.objects.filter(game_id=game_id).values("position")[:1]
+    completed = UserGame.objects.filter(user_id=user_id, game_id=OuterRef("game_id"), completed_at__isnull=False)
+    return (
         QuestStep.objects.filter(game__is_published=True, position__lt=Subquery(here))
         .order_by("-position")
-        .annotate(done=Exists(completed))
-        .values_list("done", flat=True)[:1]
+        .only("pk")
+        .annotate(done=Exists(completed))[:1]
     )
-    return any(not done for done in previous)
+
+
+_previous_quest = Prepared(_previous_step, int, int)  # every play of a quest asks
 
 
 def _published_games() -> QuerySet[Game]:
