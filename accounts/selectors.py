@@ -1,6 +1,7 @@
 """Reads of learner accounts."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -60,7 +61,7 @@ class AccountFlags:
 
 # Both flags in one query, built and compiled once (users/me asks on every call): the address
 # compared is the row's own, so the learner's id is the only value that varies.
-_flags_of = Prepared(
+_flags_of: Prepared[Any] = Prepared(
     lambda pk: (
         User.objects.filter(pk=pk)
         .only("pk")

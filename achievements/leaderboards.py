@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import redis
@@ -740,7 +740,7 @@ def _db_window(board: str, xp: int, reached: datetime, uid: int) -> list[Entry]:
     return rows[max(at - AROUND, 0) : at + AROUND + 1]
 
 
-_standing_statement = Prepared(
+_standing_statement: Prepared[Any] = Prepared(
     lambda board, user_id: (
         BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0)
         .only("xp", "reached_at")

@@ -85,8 +85,8 @@ def _templates_and_quests(user_id: int, day: date) -> QuerySet[DailyQuestTemplat
 
 
 # quests/daily and the dashboard read these on every call: built and compiled once (core.prepared).
-_templates_with_quests = Prepared(_templates_and_quests, int, date)
-_templates_with_reviews = Prepared(
+_templates_with_quests: Prepared[Any] = Prepared(_templates_and_quests, int, date)
+_templates_with_reviews: Prepared[Any] = Prepared(
     lambda user_id, day: _templates_and_quests(user_id, day).annotate(
         reviews=Exists(_reviews_on(user_id=user_id, day=day))
     ),
@@ -294,7 +294,7 @@ def _due_reviews(user_id: int, day: date) -> QuerySet[User]:
     return User.objects.filter(pk=user_id).only("pk").annotate(due=Subquery(due))
 
 
-_due_reviews_of = Prepared(_due_reviews, int, date)  # the dashboard asks on every visit
+_due_reviews_of: Prepared[Any] = Prepared(_due_reviews, int, date)  # the dashboard asks on every visit
 
 
 def due_review_count(*, user: User) -> int:

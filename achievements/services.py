@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
@@ -521,7 +522,7 @@ def _not_held(user_id: int) -> QuerySet[Achievement]:
 
 
 # Every rewarded action reads these: built and compiled once (core.prepared).
-_waiting_achievements = Prepared(_not_held, int)
+_waiting_achievements: Prepared[Any] = Prepared(_not_held, int)
 _quests_on = Prepared(
     lambda user_id, day: DailyQuest.objects.filter(user_id=user_id, date=day).select_related("template"), int, date
 )

@@ -76,7 +76,7 @@ class _Statement:
 class _ModelRows:
     """A queryset's statement, and how ModelIterable turns its rows into instances."""
 
-    def __init__(self, queryset: QuerySet, markers: tuple):
+    def __init__(self, queryset: Any, markers: tuple):  # a QuerySet: its private parts are read as ModelIterable does
         if queryset._prefetch_related_lookups or queryset._fields is not None:
             raise TypeError("A prepared query returns model instances: no prefetch_related, values() or values_list()")
         db = queryset.db

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -76,7 +76,7 @@ def _previous_step(game_id: int, user_id: int) -> QuerySet[QuestStep]:
     )
 
 
-_previous_quest = Prepared(_previous_step, int, int)  # every play of a quest asks
+_previous_quest: Prepared[Any] = Prepared(_previous_step, int, int)  # every play of a quest asks
 
 
 def _published_games() -> QuerySet[Game]:
@@ -99,7 +99,7 @@ def _published_games_with_plays(user_id: int) -> QuerySet[Game]:
 
 # The reads of every unfiltered games/ call, built and compiled once (core.prepared).
 _all_published_games = Prepared(_published_games)
-_all_published_games_with_plays = Prepared(_published_games_with_plays, int)
+_all_published_games_with_plays: Prepared[Any] = Prepared(_published_games_with_plays, int)
 
 LIST_FILTERS = ("type", "category", "difficulty")
 

@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+from typing import cast
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
@@ -5,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -59,13 +63,16 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
         query = s.VideoListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         category, text = query.validated_data.get("category", ""), query.validated_data.get("q", "")
-        page_size = self.paginator.get_page_size(request) if self.paginator else None
+        paginator = self.paginator
+        page_size = paginator.get_page_size(request) if isinstance(paginator, PageNumberPagination) else None
         if request.user.is_authenticated and page_size and not (category or text or "page" in request.query_params):
             # The plain first page, the usual call, from a query compiled once; the queryset is
             # built only for the count of a library longer than a page.
             start = selectors.library_start(user=request.user, limit=page_size + 1)
-            videos: ReadAhead | QuerySet = ReadAhead(
-                start, page_size=page_size, rest=lambda: selectors.videos_for(user=request.user)
+            # ReadAhead answers what a paginator asks of a list: its slices and its count.
+            videos: Sequence | QuerySet = cast(
+                Sequence,
+                ReadAhead(start, page_size=page_size, rest=lambda: selectors.videos_for(user=request.user)),
             )
         else:
             videos = selectors.videos_for(user=request.user, category=category, query=text)
