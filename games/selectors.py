@@ -107,6 +107,9 @@ LIST_FILTERS = ("type", "category", "difficulty")
 def games_for(*, user: User, filters: dict | None = None) -> list[Game]:
     """Published games with `mine` (the learner's UserGame or None) and `state` attached.
 
+    Unfiltered, `mine` holds what the list shows of a play: its id, `completed_at` and
+    `best_score` (read with the games); filtered, the whole row.
+
     Unfiltered, one query: the games with the learner's plays. Filtered, three however many
     games and plays: the learner's rows, the games, and the quest line.
     """
