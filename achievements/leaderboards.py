@@ -680,9 +680,13 @@ def _top_page(board: str, limit: int):
     return page.values_list(*_TOP_COLUMNS)[:limit]
 
 
+def _ranked_entry(board: str, user_id: int):
+    """The learner's entry on a board (none when they have no XP there) with its rank."""
+    return BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(rank=_rank_sql())
+
+
 def _standing_of(board: str, user_id: int):
-    mine = BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0).annotate(part=Value(1), rank=_rank_sql())
-    return mine.values_list(*_TOP_COLUMNS)[:1]
+    return _ranked_entry(board, user_id).annotate(part=Value(1)).values_list(*_TOP_COLUMNS)[:1]
 
 
 @lru_cache(maxsize=16)
@@ -741,11 +745,7 @@ def _db_window(board: str, xp: int, reached: datetime, uid: int) -> list[Entry]:
 
 
 _standing_statement: Prepared[Any] = Prepared(
-    lambda board, user_id: (
-        BoardEntry.objects.filter(board=board, user_id=user_id, xp__gt=0)
-        .only("xp", "reached_at")
-        .annotate(rank=_rank_sql())
-    ),
+    lambda board, user_id: _ranked_entry(board, user_id).only("xp", "reached_at"),
     str,
     int,
 )
