@@ -77,7 +77,7 @@ REBUILD_OVERLAP = timedelta(minutes=2)
 HEAL_WINDOW = timedelta(minutes=10)
 
 
-@dataclass
+@dataclass(frozen=True)  # hashable: board_tags keeps rendered rows by their values
 class Row:
     rank: int
     id: int

@@ -61,6 +61,7 @@ class Navigation:
     more: Sequence[Destination]
     current: str | None  # the key of the destination the page belongs to
     account: Sequence[Destination]  # signed out: Log in and Sign up
+    signed_in: bool = False
 
     @property
     def more_current(self) -> bool:
@@ -79,4 +80,5 @@ def current_key(path: str, destinations: Sequence[Destination]) -> str | None:
 def for_request(*, path: str, signed_in: bool) -> Navigation:
     more = MORE_SIGNED_IN if signed_in else MORE_SIGNED_OUT
     account = () if signed_in else ACCOUNT
-    return Navigation(tabs=TABS, more=more, current=current_key(path, (*TABS, *more, *account)), account=account)
+    current = current_key(path, (*TABS, *more, *account))
+    return Navigation(tabs=TABS, more=more, current=current, account=account, signed_in=signed_in)

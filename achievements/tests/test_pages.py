@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template import engines
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from achievements import leaderboards, selectors, services
@@ -210,6 +211,32 @@ def test_leaderboard_page_query_count_is_flat(settings, client, clock):
     assert counts[leader][0] == counts[leader][1]
     assert counts[trailer][0] == counts[trailer][1]
     assert counts[trailer][1] <= counts[leader][1] + 4  # the window: my rank again, the rows, the people
+
+
+def test_board_rows_are_rendered_once_and_never_stale():
+    """{% board_rows %} keeps each rendered row by its values: a changed row is a new render."""
+    from achievements.templatetags import board_tags
+
+    board_tags._row_html.cache_clear()
+    row = leaderboards.Row(4, 7, "ana", "Ana <b>", "", 3, 1200)
+    table = "{% load board_tags %}{% board_rows rows me_id %}"
+    render = lambda rows, me_id=None: re.sub(  # noqa: E731
+        r"\s+", " ", engines["django"].from_string(table).render({"rows": rows, "me_id": me_id})
+    )
+
+    first = render([row])
+    assert render([row]) == first
+    assert board_tags._row_html.cache_info().hits == 1  # the same row, not rendered again
+
+    assert "Ana &lt;b&gt;" in first and "Ana <b>" not in first  # escaped by the row template
+    assert 'href="/u/ana/"' in first and "L3" in first
+    assert '<td class="xp">1200</td>' in first
+    assert 'class="me"' not in first
+    assert 'class="me" aria-current="true"' in render([row], me_id=7)  # the viewer's row is another key
+    assert '<td class="xp">1300</td>' in render([leaderboards.Row(4, 7, "ana", "Ana <b>", "", 3, 1300)])
+    with translation.override("sq"):
+        albanian = render([row], me_id=7)
+    assert "N3" in albanian and ">ti<" in albanian
 
 
 # ---- shop ----------------------------------------------------------------------------------

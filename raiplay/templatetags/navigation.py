@@ -1,11 +1,14 @@
-"""Icons of the navigation, drawn inline (no request, no icon font, nothing for the CSP to allow).
-
-24 × 24 line icons in the current text colour; decorative (the label next to each names it).
+"""The main navigation, and its icons drawn inline (no request, no icon font, nothing for the CSP
+to allow): 24 × 24 line icons in the current text colour; decorative (the label next to each names it).
 """
 
 from django import template
+from django.template.loader import get_template
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from raiplay.navigation import Navigation
 
 register = template.Library()
 
@@ -57,3 +60,24 @@ def nav_icon(name: str) -> SafeString:
         'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">{}</svg>',
         mark_safe(ICONS[name]),  # noqa: S308 - our own constant markup above, never input
     )
+
+
+NAV_TEMPLATE = "_nav.html"
+LOG_OUT_TEMPLATE = "_nav_log_out.html"
+_LOG_OUT_SLOT = mark_safe("<!--log-out-->")
+# The navigation's HTML by (language, signed in, current destination): a few dozen at most. It
+# was half of every page's base template (`make bench`); only the log-out form, which carries the
+# request's CSRF token, is rendered per request.
+_rendered: dict[tuple[str | None, bool, str | None], str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> SafeString:
+    nav: Navigation = context["nav"]
+    key = (translation.get_language(), nav.signed_in, nav.current)
+    html = _rendered.get(key)
+    if html is None:
+        html = _rendered[key] = get_template(NAV_TEMPLATE).render({"nav": nav, "log_out": _LOG_OUT_SLOT})
+    if nav.signed_in:
+        html = html.replace(_LOG_OUT_SLOT, get_template(LOG_OUT_TEMPLATE).render({"csrf_token": context.get("csrf_token")}))
+    return mark_safe(html)  # noqa: S308 (rendered by the templates above, escaped there)

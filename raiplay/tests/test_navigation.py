@@ -152,3 +152,25 @@ def test_the_navigation_is_albanian():
     assert ">Dil<" in html
     assert "Profili yt. Niveli 1, seria: 0 ditë, monedha: 1" in html
     assert "More" not in html
+
+
+@pytest.mark.django_db
+def test_the_kept_navigation_still_carries_each_learners_own_log_out_token_page_and_language():
+    """{% main_nav %} renders the menu once per (language, signed in, page); the log-out form's
+    CSRF token is each request's own, and no other learner's state leaks through the kept HTML."""
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    ana, ben = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    ana.force_login(UserFactory(username="ana"))
+    ben.force_login(UserFactory(username="ben"))
+
+    ana_home, ben_home = nav_html(ana.get("/")), nav_html(ben.get("/"))
+
+    assert token.search(ana_home) and token.search(ben_home)
+    assert "<!--log-out-->" not in ana_home
+    # Each token is the learner's own: it logs that learner out, and nobody else.
+    response = ana.post("/accounts/logout/", {"csrfmiddlewaretoken": token.search(ben_home).group(1)})
+    assert response.status_code == 403
+    assert ana.post("/accounts/logout/", {"csrfmiddlewaretoken": token.search(ana_home).group(1)}).status_code == 302
+    assert marked(nav_html(ben.get("/videos/"))) == ["videos"]
+    assert ">Videot<" in nav_html(ben.get("/?lang=sq")) and ">Videos<" in nav_html(ben.get("/?lang=en"))
+    assert "/accounts/logout/" not in nav_html(ana.get("/accounts/login/"))
