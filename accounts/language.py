@@ -14,6 +14,8 @@ from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import authentication
 
+from . import tokens
+
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
@@ -51,6 +53,11 @@ class UserLanguageMiddleware:
 
 class JWTAuthentication(authentication.JWTAuthentication):
     """simplejwt's, then the signed-in learner's language for the rest of the request."""
+
+    def get_validated_token(self, raw_token):
+        # A token seen before is not decoded again, only its expiry read (accounts.tokens).
+        token = tokens.checked_access_token(raw_token)
+        return token if token is not None else super().get_validated_token(raw_token)  # raises, with why
 
     def authenticate(self, request):
         found = super().authenticate(request)

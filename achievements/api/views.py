@@ -14,6 +14,7 @@ from accounts import language
 from accounts.models import User
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, NO_PAGE, SIGNED_OUT, error
+from core.queries import validated_query
 
 from .. import leaderboards, selectors, services
 from . import serializers as s
@@ -47,16 +48,15 @@ def _learner(request: Request) -> User:
 @authentication_classes([language.DeferredJWTAuthentication, SessionAuthentication])
 @permission_classes([AllowAny])
 def leaderboard(request):
-    query = s.LeaderboardQuery(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    around = query.validated_data.get("around") == "me"
+    query = validated_query(s.LeaderboardQuery, request.query_params)
+    around = query.get("around") == "me"
     if around and not request.user.is_authenticated:
         return Response({"detail": _("Sign in to see the learners around you.")}, status=status.HTTP_401_UNAUTHORIZED)
     # A bearer token's learner is read with the page's names, not in a query of its own.
     viewer_id = language.token_user_id(request)
     board = leaderboards.board(
-        period=query.validated_data["period"],
-        limit=query.validated_data["limit"],
+        period=query["period"],
+        limit=query["limit"],
         user=request.user if viewer_id is None else None,
         viewer_id=viewer_id,
         around=around,

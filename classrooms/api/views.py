@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from achievements.api.serializers import LeaderboardSerializer
 from core.openapi import BAD_INPUT, BAD_QUERY, SIGNED_OUT, error
+from core.queries import validated_query
 
 from .. import joining, reports, selectors, services
 from ..models import Assignment
@@ -243,7 +244,6 @@ class ProgressView(APIView):
 @permission_classes([IsAuthenticated])
 def leaderboard(request, pk: int):
     room = _classroom(request, pk)
-    query = s.BoardQuery(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    board = selectors.board(classroom=room, period=query.validated_data["period"], user=_user(request))
+    query = validated_query(s.BoardQuery, request.query_params)
+    board = selectors.board(classroom=room, period=query["period"], user=_user(request))
     return Response(LeaderboardSerializer(board).data)

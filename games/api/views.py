@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, KEY_REUSED, NO_PAGE, SIGNED_OUT, error
+from core.queries import validated_query
 from core.rewards import RewardsSerializer
 from core.rows import rows_of
 
@@ -85,9 +86,8 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request):
         if not request.user.is_authenticated:
             return Response({"detail": _("Sign in to see your games.")}, status=status.HTTP_401_UNAUTHORIZED)
-        query = s.GameListQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        games = selectors.games_for(user=request.user, filters=query.validated_data)
+        filters = validated_query(s.GameListQuery, request.query_params)
+        games = selectors.games_for(user=request.user, filters=filters)
         page = self.paginate_queryset(games)
         return self.get_paginated_response(rows_of(s.GameSerializer).many(page))
 

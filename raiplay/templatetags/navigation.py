@@ -79,5 +79,7 @@ def main_nav(context) -> SafeString:
     if html is None:
         html = _rendered[key] = get_template(NAV_TEMPLATE).render({"nav": nav, "log_out": _LOG_OUT_SLOT})
     if nav.signed_in:
-        html = html.replace(_LOG_OUT_SLOT, get_template(LOG_OUT_TEMPLATE).render({"csrf_token": context.get("csrf_token")}))
+        html = html.replace(
+            _LOG_OUT_SLOT, get_template(LOG_OUT_TEMPLATE).render({"csrf_token": context.get("csrf_token")})
+        )
     return mark_safe(html)  # noqa: S308 (rendered by the templates above, escaped there)

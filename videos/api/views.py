@@ -16,6 +16,7 @@ from core.categories import Category
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, KEY_REUSED, LIMITED, NO_PAGE, SIGNED_OUT
 from core.pagination import ReadAhead
+from core.queries import validated_query
 from core.ratelimits import enforce
 from core.rows import rows_in
 
@@ -60,9 +61,8 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: s.VideoSerializer(many=True), 400: BAD_INPUT, 401: SIGNED_OUT, 404: NO_PAGE},
     )
     def list(self, request):
-        query = s.VideoListQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        category, text = query.validated_data.get("category", ""), query.validated_data.get("q", "")
+        query = validated_query(s.VideoListQuery, request.query_params)
+        category, text = query.get("category", ""), query.get("q", "")
         paginator = self.paginator
         page_size = paginator.get_page_size(request) if isinstance(paginator, PageNumberPagination) else None
         if request.user.is_authenticated and page_size and not (category or text or "page" in request.query_params):
