@@ -72,9 +72,19 @@ class ItemUnavailable(NotFound):
     default_message = gettext_lazy("This item is not available.")
 
 
+# Compiled inside the first caller's transaction, as select_for_update requires (core.prepared).
+_locked_learner = Prepared(lambda pk: User.objects.select_for_update().filter(pk=pk), int)
+
+
 def lock_user(user: User) -> User:
-    """Lock the learner's row: every change of progression happens under this lock."""
-    return User.objects.select_for_update().get(pk=user.pk)
+    """Lock the learner's row: every change of progression happens under this lock.
+
+    Call inside a transaction. Raises User.DoesNotExist for a learner deleted meanwhile.
+    """
+    locked = _locked_learner.first(user.pk)
+    if locked is None:
+        raise User.DoesNotExist("The learner was deleted.")
+    return locked
 
 
 def _source(source) -> tuple[str, str]:

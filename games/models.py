@@ -48,6 +48,8 @@ class Game(models.Model):
     # Not fields: games.selectors.games_for attaches the learner's standing.
     mine: "UserGame | None"
     state: str  # completed | available | locked
+    # Set by games.selectors.playable_game / questions_of: its questions, each with its choices.
+    loaded_questions: list["Question"] | None = None
 
     class Meta:
         ordering = ["type", "title"]
@@ -64,6 +66,10 @@ class Game(models.Model):
 
     def get_absolute_url(self):
         return reverse("game-play", args=[self.slug])
+
+    def question_list(self) -> list["Question"]:
+        """Its questions in order, each with its choices: as loaded (games.selectors), or prefetched."""
+        return self.loaded_questions if self.loaded_questions is not None else list(self.questions.all())
 
     @property
     def is_quest(self) -> bool:
@@ -88,11 +94,18 @@ class Question(models.Model):
     answered_count = models.PositiveIntegerField(default=0, editable=False)
     correct_count = models.PositiveIntegerField(default=0, editable=False)
 
+    # Set by games.selectors when it reads a game's choices in one query for all its questions.
+    loaded_choices: list["Choice"] | None = None
+
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self):
         return self.prompt[:60]
+
+    def choice_list(self) -> list["Choice"]:
+        """Its choices in order: as loaded with the game's (games.selectors), prefetched, or read now."""
+        return self.loaded_choices if self.loaded_choices is not None else list(self.choices.all())
 
 
 class Choice(models.Model):

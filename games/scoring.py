@@ -69,7 +69,7 @@ def check_answers(questions: list[Question], answers: list[Answer]) -> dict[int,
                     gettext("Question %(id)s needs a list of choice ids in `choices`.") % {"id": answer.question}
                 )
             else:
-                valid = {c.pk for c in question.choices.all()}
+                valid = {c.pk for c in question.choice_list()}
                 foreign = [c for c in answer.choices if c not in valid]
                 if foreign:
                     problems.append(
@@ -93,7 +93,7 @@ def is_correct(question: Question, answer: Answer | None) -> bool:
             return False  # a draft without its answer yet (only staff preview drafts)
         return abs(answer.value - question.answer_value) <= question.tolerance + EPSILON
     assert answer.choices is not None  # check_answers gives a choice question its choices
-    correct = {c.pk for c in question.choices.all() if c.is_correct}
+    correct = {c.pk for c in question.choice_list() if c.is_correct}
     chosen = set(answer.choices)
     # Single: the one correct choice; multiple: exactly the correct set. Unanswered is wrong.
     return chosen == correct and bool(chosen)
@@ -105,7 +105,7 @@ def result_of(question: Question, answer: Answer | None) -> QuestionResult:
         question=question.pk,
         correct=is_correct(question, answer),
         explanation=question.explanation,
-        correct_choices=tuple(c.pk for c in question.choices.all() if c.is_correct),
+        correct_choices=tuple(c.pk for c in question.choice_list() if c.is_correct),
         answer_value=question.answer_value,
     )
 
@@ -124,6 +124,6 @@ def perfect_answers(questions: list[Question]) -> list[Answer]:
     return [
         Answer(question=q.pk, value=q.answer_value)
         if q.kind == Question.Kind.NUMBER
-        else Answer(question=q.pk, choices=tuple(c.pk for c in q.choices.all() if c.is_correct))
+        else Answer(question=q.pk, choices=tuple(c.pk for c in q.choice_list() if c.is_correct))
         for q in questions
     ]

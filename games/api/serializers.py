@@ -12,7 +12,7 @@ class ChoiceSerializer(serializers.ModelSerializer):
 
 
 class QuestionSerializer(serializers.ModelSerializer):
-    choices = ChoiceSerializer(many=True)
+    choices = ChoiceSerializer(many=True, source="choice_list")  # as loaded with the game
 
     class Meta:
         model = Question
@@ -91,7 +91,7 @@ class StorylineSerializer(serializers.Serializer):
 class GameDetailSerializer(GameBaseSerializer):
     """A game to play: its questions and choices, never which choice is correct."""
 
-    questions = QuestionSerializer(many=True)
+    questions = QuestionSerializer(many=True, source="question_list")  # as loaded with the game
 
     class Meta(GameBaseSerializer.Meta):
         fields = [*GAME_FIELDS, "questions"]

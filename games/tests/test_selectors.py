@@ -88,3 +88,34 @@ def test_a_learner_who_never_finished_the_hidden_quest_is_not_locked_out(learner
     set_published(games=[middle], published=True)
     states = {step.game.pk: step.state for step in selectors.storyline_for(user=learner)}
     assert states == {first.pk: selectors.COMPLETED, middle.pk: selectors.AVAILABLE, last.pk: selectors.COMPLETED}
+
+
+def _shape(game):
+    return [
+        (q.pk, q.kind, q.prompt, [(c.pk, c.text, c.is_correct) for c in q.choice_list()]) for q in game.question_list()
+    ]
+
+
+def test_a_game_read_by_id_for_a_play_has_the_prefetched_games_questions_in_three_queries(
+    django_assert_num_queries,
+):
+    game = make_game(single=2, multiple=1, number=1)
+    other = make_game(single=1)  # its questions must not leak in
+    prefetched = selectors.playable_game(lookup={"slug": game.slug})
+
+    with django_assert_num_queries(3):  # the game, its questions, their choices
+        by_id = selectors.playable_game(lookup={"pk": game.pk})
+        shape = _shape(by_id)
+
+    assert shape == _shape(prefetched)
+    assert [kind for _pk, kind, _prompt, _choices in shape] == ["single", "single", "multiple", "number"]
+    assert shape[3][3] == []  # a number question has no choices
+    assert not hasattr(by_id, "quest_step")  # read with the game (no query): a mini-game has no step
+    assert {q.pk for q in selectors.questions_of(by_id)}.isdisjoint({q.pk for q in other.questions.all()})
+
+
+def test_an_unpublished_game_is_not_playable_by_id():
+    game = make_game(single=1, is_published=False)
+    with pytest.raises(type(game).DoesNotExist):
+        selectors.playable_game(lookup={"pk": game.pk})
+    assert selectors.playable_game(lookup={"pk": game.pk}, published_only=False).pk == game.pk  # staff preview

@@ -126,7 +126,7 @@ class Command(BaseCommand):
             step = selectors.next_quest(user=user)
             assert step is not None, "the demo storyline is shorter than the demo needs"
             game = selectors.playable_game(lookup={"pk": step.game.pk})
-            games.submit_attempt(user=user, game=game, answers=scoring.perfect_answers(list(game.questions.all())))
+            games.submit_attempt(user=user, game=game, answers=scoring.perfect_answers(game.question_list()))
 
     def _seed_review(self, learner: User) -> None:
         """A question of the second quest missed yesterday, so one review is due today."""
