@@ -5,32 +5,68 @@ instance, and `ListSerializer` walks a generator of them per item; a view that m
 per item pays the build per item. `Rows` binds the fields once and writes each item's dict with
 the same `get_attribute` / `to_representation` calls, so the output is the serializer's, byte for
 byte, and the serializer class stays what the OpenAPI schema documents.
+
+A ModelSerializer's plain fields (a column of the model shown as text, a number, a flag or a
+choice) are a function of the row's columns and the language alone, and every learner's list
+shows the same catalogue rows. So their part of each row is kept, keyed by the language and every
+column of the row as read: an edited row is a new key, never a stale answer. Other fields (method
+fields, annotations, dates shown in the request's time zone) are written for every item.
 """
 
+import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import JSONField, Model
+from django.utils import translation
+from rest_framework import fields as drf
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import BaseSerializer, ModelSerializer
+
+# Fields whose output depends on their value alone (no request, no time zone, no lookup).
+_PLAIN = (drf.CharField, drf.IntegerField, drf.BooleanField, drf.ChoiceField, drf.FloatField)
+_KEPT_ROWS = 4096  # per serializer: the catalogue rows in both languages, with room to spare
 
 
 class Rows:
     """One serializer's readable fields, bound once; `row(item)` is `Serializer(item).data`."""
 
-    def __init__(self, serializer_class: type[BaseSerializer], *, context: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        serializer_class: type[BaseSerializer],
+        *,
+        context: Mapping[str, Any] | None = None,
+        catalogue: bool = False,
+    ):
         serializer: Any = serializer_class(context=dict(context or {}))
         self.serializer = serializer
+        readable = list(serializer._readable_fields)
         self.fields: list[tuple[str, Callable, Callable]] = [
-            (field.field_name, field.get_attribute, field.to_representation) for field in serializer._readable_fields
+            (field.field_name, field.get_attribute, field.to_representation) for field in readable
         ]
+        self.model: type[Model] | None = serializer.Meta.model if isinstance(serializer, ModelSerializer) else None
+        # Only for catalogue rows (games, videos, achievements), read by every learner alike: one
+        # learner's own row (their profile) would only fill the memory.
+        model = self.model if catalogue else None
+        plain = {field.field_name for field in readable if model and _is_plain(field, model)}
+        self.plain = [entry for entry in self.fields if entry[0] in plain]
+        columns = model._meta.concrete_fields if model and plain else []
+        self.columns = [f.attname for f in columns]
+        self.json_columns = {f.attname for f in columns if isinstance(f, JSONField)}  # lists, dicts: keyed as text
+        self.kept: dict[tuple, dict] = {}
 
     def row(self, item: Any) -> dict:
         # What Serializer.to_representation does, without rebuilding or re-walking the fields.
+        kept = self._plain_part(item)
         data = {}
         for name, get, show in self.fields:
+            if kept is not None and name in kept:
+                data[name] = kept[name]
+                continue
             try:
                 value = get(item)
             except SkipField:
@@ -39,25 +75,58 @@ class Rows:
             data[name] = None if check is None else show(value)
         return data
 
+    def _plain_part(self, item: Any) -> dict | None:
+        """The plain fields' output for this row, written once per language and row contents."""
+        if not self.columns or type(item) is not self.model:
+            return None
+        values = item.__dict__
+        try:
+            key = (
+                translation.get_language(),
+                *(json.dumps(values[c], sort_keys=True) if c in self.json_columns else values[c] for c in self.columns),
+            )
+            kept = self.kept.get(key)
+        except (KeyError, TypeError):  # a deferred column, or an unhashable value: not kept
+            return None
+        if kept is None:
+            kept = {}
+            for name, get, show in self.plain:
+                value = get(item)
+                kept[name] = None if value is None else show(value)
+            if len(self.kept) >= _KEPT_ROWS:
+                self.kept.clear()
+            self.kept[key] = kept
+        return kept
+
     def many(self, items: Iterable[Any] | None) -> list[dict]:
         """`Serializer(items, many=True).data`; None (a view's page when pagination is off) is no items."""
         row = self.row
         return [row(item) for item in items or ()]
 
 
+def _is_plain(field: drf.Field, model: type[Model]) -> bool:
+    if not isinstance(field, _PLAIN) or len(field.source_attrs) != 1:
+        return False
+    try:
+        column = model._meta.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:  # an annotation or a property: written per item
+        return False
+    return column.concrete and not column.is_relation
+
+
 @cache
-def rows_of(serializer_class: type[BaseSerializer]) -> Rows:
+def rows_of(serializer_class: type[BaseSerializer], *, catalogue: bool = False) -> Rows:
     """The bound fields of a serializer that needs no request context, built once per process.
 
     Bound fields hold no per-request state, so the worker's threads may share them.
     """
-    return Rows(serializer_class)
+    return Rows(serializer_class, catalogue=catalogue)
 
 
 _local = threading.local()
 
 
-def rows_in(serializer_class: type[BaseSerializer], context: Mapping[str, Any]) -> Rows:
+def rows_in(serializer_class: type[BaseSerializer], context: Mapping[str, Any], *, catalogue: bool = False) -> Rows:
     """The bound fields of a serializer that reads its context (the request), built once per thread.
 
     Bound fields read the context through their serializer when they run, so one thread's
@@ -65,8 +134,8 @@ def rows_in(serializer_class: type[BaseSerializer], context: Mapping[str, Any]) 
     threads have their own.
     """
     built: dict = _local.__dict__.setdefault("rows", {})
-    rows = built.get(serializer_class)
+    rows = built.get((serializer_class, catalogue))
     if rows is None:
-        rows = built[serializer_class] = Rows(serializer_class)
+        rows = built[serializer_class, catalogue] = Rows(serializer_class, catalogue=catalogue)
     rows.serializer._context = dict(context)
     return rows

@@ -69,7 +69,7 @@ class AchievementProgressSerializer(AchievementSerializer):
         fields = [*AchievementSerializer.Meta.fields, "earned", "earned_at", "progress"]
 
     def to_representation(self, item):
-        data = rows_of(AchievementSerializer).row(item.achievement)
+        data = rows_of(AchievementSerializer, catalogue=True).row(item.achievement)
         data.update(
             earned=item.earned,
             earned_at=item.earned_at.isoformat() if item.earned_at else None,

@@ -89,13 +89,13 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
         filters = validated_query(s.GameListQuery, request.query_params)
         games = selectors.games_for(user=request.user, filters=filters)
         page = self.paginate_queryset(games)
-        return self.get_paginated_response(rows_of(s.GameSerializer).many(page))
+        return self.get_paginated_response(rows_of(s.GameSerializer, catalogue=True).many(page))
 
     @extend_schema(responses={200: s.GameSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE})
     @action(detail=False, methods=["get"], url_path="minigames")
     def minigames(self, request):
         page = self.paginate_queryset(selectors.minigames().select_related("quest_step"))
-        return self.get_paginated_response(rows_of(s.GameSerializer).many(page))
+        return self.get_paginated_response(rows_of(s.GameSerializer, catalogue=True).many(page))
 
     @extend_schema(
         responses={200: s.StorylineSerializer, 401: SIGNED_OUT},
@@ -105,7 +105,7 @@ class GameViewSet(viewsets.ReadOnlyModelViewSet):
     def storyline(self, request):
         steps = selectors.storyline_for(user=request.user)
         signed_in = request.user.is_authenticated
-        game_row = rows_of(s.GameSerializer).row
+        game_row = rows_of(s.GameSerializer, catalogue=True).row
         body = [
             {
                 **game_row(step.game),

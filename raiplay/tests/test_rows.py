@@ -81,3 +81,58 @@ def test_a_missing_optional_field_is_left_out_and_none_stays_none():
     thing = _Thing(name="a", note=None)
     assert Rows(_Optional).row(thing) == _Optional(thing).data == {"name": "a", "note": None}
     assert Rows(_Optional).many(None) == []
+
+
+def test_catalogue_rows_keep_their_plain_part_by_language_and_contents_never_stale(learner):
+    from django.utils import translation
+
+    game = GameFactory(title="Budget basics", title_sq="Bazat e buxhetit")
+    rows = Rows(GameSerializer, catalogue=True)
+    listed = games.games_for(user=learner)
+
+    assert rows.many(listed) == GameSerializer(listed, many=True).data
+    assert rows.many(games.games_for(user=learner)) == GameSerializer(listed, many=True).data
+    assert len(rows.kept) == 1  # one catalogue row, written once
+    with translation.override("sq"):
+        albanian = rows.many(games.games_for(user=learner))
+    assert albanian[0]["title"] == "Bazat e buxhetit" and len(rows.kept) == 2
+
+    game.title_en, game.xp_reward = "Budgets", 70  # an editor's change: a new key, not the kept row
+    game.save()
+    edited = rows.many(games.games_for(user=learner))[0]
+    assert (edited["title"], edited["xp_reward"]) == ("Budgets", 70)
+
+
+def test_catalogue_rows_still_write_each_learners_own_fields(learner):
+    from accounts.tests.factories import UserFactory
+
+    quest = QuestFactory(position=1)
+    UserGame.objects.create(user=learner, game=quest, best_score=90, completed_at="2026-01-01T00:00Z")
+    rows = rows_of(GameSerializer, catalogue=True)
+
+    mine = rows.many(games.games_for(user=learner))[0]
+    theirs = rows.many(games.games_for(user=UserFactory()))[0]
+
+    assert (mine["completed"], mine["best_score"]) == (True, 90)
+    assert (theirs["completed"], theirs["best_score"]) == (False, None)
+    assert {k: v for k, v in mine.items() if k not in {"completed", "best_score", "locked"}} == {
+        k: v for k, v in theirs.items() if k not in {"completed", "best_score", "locked"}
+    }
+
+
+def test_a_catalogue_row_with_a_json_column_is_kept_by_its_contents(learner):
+    video = VideoFactory(tags=["saving"])
+    context = {"request": APIRequestFactory().get("/api/v1/videos/")}
+    rows = Rows(VideoSerializer, context=context, catalogue=True)
+
+    assert rows.many(list(videos.videos_for(user=learner)))[0]["tags"] == ["saving"]
+    video.tags = ["saving", "budget"]
+    video.save()
+    listed = list(videos.videos_for(user=learner))
+    assert rows.many(listed) == VideoSerializer(listed, many=True, context=context).data
+    assert rows.many(listed)[0]["tags"] == ["saving", "budget"] and len(rows.kept) == 2
+
+
+def test_a_learners_own_row_is_not_kept(learner):
+    rows = Rows(MeSerializer, catalogue=False)
+    assert rows.row(learner) == MeSerializer(learner).data and not rows.columns and not rows.kept

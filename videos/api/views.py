@@ -77,7 +77,9 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             videos = selectors.videos_for(user=request.user, category=category, query=text)
         page = self.paginate_queryset(videos)
-        return self.get_paginated_response(rows_in(s.VideoSerializer, self.get_serializer_context()).many(page))
+        return self.get_paginated_response(
+            rows_in(s.VideoSerializer, self.get_serializer_context(), catalogue=True).many(page)
+        )
 
     @extend_schema(
         tags=["videos"],
@@ -97,7 +99,9 @@ class VideoViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
     def saved(self, request):
         page = self.paginate_queryset(selectors.saved_for(user=request.user))
-        return self.get_paginated_response(rows_in(s.VideoSerializer, self.get_serializer_context()).many(page))
+        return self.get_paginated_response(
+            rows_in(s.VideoSerializer, self.get_serializer_context(), catalogue=True).many(page)
+        )
 
     @extend_schema(
         methods=["POST"],
