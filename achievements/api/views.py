@@ -15,6 +15,7 @@ from accounts.models import User
 from core.idempotency import KEY_PARAMETER, idempotent
 from core.openapi import BAD_INPUT, BAD_QUERY, NO_PAGE, SIGNED_OUT, error
 from core.queries import validated_query
+from core.rows import rows_of
 
 from .. import leaderboards, selectors, services
 from . import serializers as s
@@ -120,7 +121,7 @@ def achievements(request):
 @permission_classes([IsAuthenticated])
 def daily_quests(request):
     quests = selectors.todays_daily_quests(user=request.user)
-    return Response(s.DailyQuestSerializer(quests, many=True).data)
+    return Response(rows_of(s.DailyQuestSerializer).many(quests))
 
 
 @extend_schema(responses={200: s.ShopItemSerializer(many=True), 400: BAD_QUERY, 401: SIGNED_OUT, 404: NO_PAGE})

@@ -136,3 +136,14 @@ def test_a_catalogue_row_with_a_json_column_is_kept_by_its_contents(learner):
 def test_a_learners_own_row_is_not_kept(learner):
     rows = Rows(MeSerializer, catalogue=False)
     assert rows.row(learner) == MeSerializer(learner).data and not rows.columns and not rows.kept
+
+
+def test_daily_quest_rows_equal_the_serializer(learner):
+    from achievements import selectors as rewards
+    from achievements.api.serializers import DailyQuestSerializer
+    from achievements.tests.factories import DailyQuestTemplateFactory
+
+    DailyQuestTemplateFactory.create_batch(3)
+    quests = rewards.todays_daily_quests(user=learner)
+
+    assert quests and rows_of(DailyQuestSerializer).many(quests) == DailyQuestSerializer(quests, many=True).data
