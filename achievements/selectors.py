@@ -65,8 +65,12 @@ def _reviews_on(*, user_id: int, day: date) -> QuerySet[ReviewItem]:
     )
 
 
+# Asked by each first activity of a learner's day (daily_templates_for): compiled once (core.prepared).
+_a_review_on = Prepared(lambda user_id, day: _reviews_on(user_id=user_id, day=day).only("pk")[:1], int, date)
+
+
 def _has_reviews_on(*, user_id: int, day: date) -> bool:
-    return _reviews_on(user_id=user_id, day=day).exists()
+    return _a_review_on.first(user_id, day) is not None
 
 
 def today_for(user: User) -> date:
