@@ -15,14 +15,18 @@ def token_pair(user: User) -> dict:
 
 
 @lru_cache(maxsize=2048)  # about the learners one worker serves within a token's 15 minutes
-def _decoded(raw_token: bytes) -> Token | None:
-    """The access token a header's bytes hold, checked once: signature, claims, type (None: not one)."""
+def _decoded(raw_token: bytes) -> Token:
+    """The access token a header's bytes hold, checked once: signature, claims, type.
+
+    Raises TokenError for anything else, which is not kept: junk sent on purpose cannot push
+    the real tokens out.
+    """
     for token_class in api_settings.AUTH_TOKEN_CLASSES:
         try:
             return token_class(raw_token)
         except TokenError:
             continue
-    return None
+    raise TokenError("Not an access token.")
 
 
 def checked_access_token(raw_token: bytes) -> Token | None:
@@ -33,10 +37,8 @@ def checked_access_token(raw_token: bytes) -> Token | None:
     on every request. Tokens are never revoked before they expire (logging out blacklists the
     refresh token), so nothing else about them can change.
     """
-    token = _decoded(raw_token)
-    if token is None:
-        return None
     try:
+        token = _decoded(raw_token)
         token.check_exp(current_time=aware_utcnow())
     except TokenError:
         return None

@@ -50,10 +50,12 @@ def test_a_tampered_token_or_a_refresh_token_is_refused_after_the_real_one_was_s
     head, body, signature = pair["access_token"].split(".")
     tampered = f"{head}.{body}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
 
+    before = tokens._decoded.cache_info().currsize
     for token in (tampered, pair["refresh_token"]):
         response = bearer(token).get("/api/v1/users/me")
         assert response.status_code == 401, token
         assert response.json()["code"] == "token_not_valid"
+    assert tokens._decoded.cache_info().currsize == before  # refused tokens are not kept
 
 
 @pytest.mark.parametrize("change", ["deactivate", "delete"])
