@@ -857,12 +857,15 @@ _UNREAD = object()  # the viewer's row has not been read yet
 
 
 @lru_cache(maxsize=256)
-def _people_sql(count: int) -> str:
+def _people_sql(count: int | None) -> str:
     # Built once per page size: on the hot path the ORM's query building cost more than the
     # query itself. Column names come from the model, so a renamed field still breaks loudly.
+    # `count` None: PostgreSQL's `= ANY(array)`, one parameter and the same text for every page
+    # (psycopg converts a query of over 50 parameters afresh on every call).
     fields = {field.name: str(field.column) for field in User._meta.concrete_fields}
     columns = ", ".join(fields[name] for name in (*VIEWER_FIELDS, "username", "display_name", "avatar_url", "level"))
-    return f"SELECT {columns} FROM {User._meta.db_table} WHERE {fields['id']} IN ({', '.join(['%s'] * count)})"  # noqa: S608 - model names only
+    among = "= ANY(%s)" if count is None else f"IN ({', '.join(['%s'] * count)})"
+    return f"SELECT {columns} FROM {User._meta.db_table} WHERE {fields['id']} {among}"  # noqa: S608 - model names only
 
 
 def _people(
@@ -873,7 +876,10 @@ def _people(
     if not ids:
         return {}, None
     with connection.cursor() as cursor:
-        cursor.execute(_people_sql(len(ids)), ids)
+        if connection.vendor == "postgresql":
+            cursor.execute(_people_sql(None), [ids])
+        else:
+            cursor.execute(_people_sql(len(ids)), ids)
         found = cursor.fetchall()
     width = len(VIEWER_FIELDS)
     people: dict[int, tuple[int, str, str, str, int]] = {}
@@ -895,8 +901,11 @@ def _user_from(values: dict) -> User:
     return User.from_db(User.objects.db, names, [values[name] for name in names])
 
 
+_viewer_row = Prepared(lambda pk: User.objects.only(*VIEWER_FIELDS).filter(pk=pk), int)
+
+
 def _viewer(viewer_id: int) -> User | None:
-    return User.objects.only(*VIEWER_FIELDS).filter(pk=viewer_id).first()
+    return _viewer_row.first(viewer_id)
 
 
 def _from_redis(
