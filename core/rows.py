@@ -6,11 +6,11 @@ per item pays the build per item. `Rows` binds the fields once and writes each i
 the same `get_attribute` / `to_representation` calls, so the output is the serializer's, byte for
 byte, and the serializer class stays what the OpenAPI schema documents.
 
-A ModelSerializer's plain fields (a column of the model shown as text, a number, a flag or a
-choice) are a function of the row's columns and the language alone, and every learner's list
-shows the same catalogue rows. So their part of each row is kept, keyed by the language and every
-column of the row as read: an edited row is a new key, never a stale answer. Other fields (method
-fields, annotations, dates shown in the request's time zone) are written for every item.
+A ModelSerializer's plain fields (a column of the model shown as text, a number, a flag, a
+choice, a date and time) are a function of the row's columns, the language and the time zone
+alone, and every learner's list shows the same catalogue rows. So their part of each row is kept,
+keyed by those and every column of the row as read: an edited row is a new key, never a stale
+answer. Other fields (method fields, annotations) are written for every item.
 """
 
 import json
@@ -21,14 +21,15 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import JSONField, Model
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework import fields as drf
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.serializers import BaseSerializer, ModelSerializer
 
-# Fields whose output depends on their value alone (no request, no time zone, no lookup).
-_PLAIN = (drf.CharField, drf.IntegerField, drf.BooleanField, drf.ChoiceField, drf.FloatField)
+# Fields whose output depends on their value alone (no request, no lookup), or on the active
+# time zone as well (a date and time), which is part of the key.
+_PLAIN = (drf.CharField, drf.IntegerField, drf.BooleanField, drf.ChoiceField, drf.FloatField, drf.DateTimeField)
 _KEPT_ROWS = 4096  # per serializer: the catalogue rows in both languages, with room to spare
 
 
@@ -83,6 +84,7 @@ class Rows:
         try:
             key = (
                 translation.get_language(),
+                timezone.get_current_timezone_name(),
                 *(json.dumps(values[c], sort_keys=True) if c in self.json_columns else values[c] for c in self.columns),
             )
             kept = self.kept.get(key)

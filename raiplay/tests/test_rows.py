@@ -147,3 +147,19 @@ def test_daily_quest_rows_equal_the_serializer(learner):
     quests = rewards.todays_daily_quests(user=learner)
 
     assert quests and rows_of(DailyQuestSerializer).many(quests) == DailyQuestSerializer(quests, many=True).data
+
+
+def test_a_kept_date_and_time_follows_the_active_time_zone(learner):
+    from django.utils import timezone
+
+    VideoFactory()
+    context = {"request": APIRequestFactory().get("/api/v1/videos/")}
+    rows = Rows(VideoSerializer, context=context, catalogue=True)
+    listed = list(videos.videos_for(user=learner))
+
+    shown = {}
+    for zone in ("UTC", "Europe/Tirane", "UTC"):
+        with timezone.override(zone):
+            shown[zone] = rows.many(listed)[0]["created_at"]
+            assert rows.many(listed) == VideoSerializer(listed, many=True, context=context).data
+    assert shown["UTC"] != shown["Europe/Tirane"] and len(rows.kept) == 2
