@@ -507,8 +507,8 @@ def _save_progress(quests: list[DailyQuest]) -> None:
     opts, qn = DailyQuest._meta, connection.ops.quote_name
     progress, completed_at = opts.get_field("progress"), opts.get_field("completed_at")
     sql = (
-        f"UPDATE {qn(opts.db_table)} SET {qn(progress.column)} = %s, {qn(completed_at.column)} = %s "  # noqa: S608 - names only
-        f"WHERE {qn(opts.pk.column)} = %s"
+        f"UPDATE {qn(opts.db_table)} SET {qn(str(progress.column))} = %s, {qn(str(completed_at.column))} = %s "  # noqa: S608 - names only
+        f"WHERE {qn(str(opts.pk.column))} = %s"
     )
     rows = [
         (quest.progress, completed_at.get_db_prep_save(quest.completed_at, connection), quest.pk) for quest in quests
