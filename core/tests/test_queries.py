@@ -29,6 +29,7 @@ def test_a_valid_query_string_is_validated_once_and_each_caller_gets_its_own_cop
 
 
 def test_an_invalid_query_string_raises_each_time_in_the_active_language():
+    queries._valid.cache_clear()
     bad = QueryDict("limit=500")
     with pytest.raises(ValidationError) as english:
         queries.validated_query(Query, bad)
@@ -37,6 +38,7 @@ def test_an_invalid_query_string_raises_each_time_in_the_active_language():
 
     assert "less than or equal to 100" in str(english.value.detail["limit"][0])
     assert str(albanian.value.detail["limit"][0]) != str(english.value.detail["limit"][0])
+    assert queries._valid.cache_info().currsize == 0  # refused query strings are not kept
 
 
 @pytest.mark.django_db
