@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -81,6 +82,9 @@ def lock_user(user: User) -> User:
 
     Call inside a transaction. Raises User.DoesNotExist for a learner deleted meanwhile.
     """
+    if connection.features.has_select_for_update and connection.get_autocommit():
+        # What Django's compiler checks on every select_for_update; the prepared SQL is compiled once.
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     locked = _locked_learner.first(user.pk)
     if locked is None:
         raise User.DoesNotExist("The learner was deleted.")

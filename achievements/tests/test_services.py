@@ -435,3 +435,22 @@ def test_check_ledger_catches_coins_that_disagree(learner):
     with pytest.raises(CommandError):
         call_command("check_ledger", stderr=_Out())
     assert [row["id"] for row in selectors.ledger_mismatches()] == [learner.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_learners_row_is_locked_only_inside_a_transaction(learner):
+    """lock_user's SQL is compiled once (core.prepared); it still refuses, as Django does, to take
+    a lock that autocommit would release at once."""
+    from django.db.transaction import TransactionManagementError
+
+    with transaction.atomic():
+        assert services.lock_user(learner).pk == learner.pk  # compiled here, inside a transaction
+        with CaptureQueriesContext(connection) as queries:
+            services.lock_user(learner)
+        assert "FOR UPDATE" in queries.captured_queries[0]["sql"]
+    with pytest.raises(TransactionManagementError):
+        services.lock_user(learner)
+    User.objects.filter(pk=learner.pk).delete()
+    with transaction.atomic(), pytest.raises(User.DoesNotExist):
+        services.lock_user(learner)
