@@ -31,7 +31,7 @@ from .models import (
 DAILY_QUESTS_PER_DAY = 3
 
 
-_active_templates = Prepared(lambda: DailyQuestTemplate.objects.filter(active=True))
+_active_templates = Prepared(lambda: DailyQuestTemplate.objects.filter(active=True), catalogue=True)
 
 
 def daily_templates_for(*, user_id: int, day: date, has_reviews: bool | None = None) -> list[DailyQuestTemplate]:
@@ -89,13 +89,14 @@ def _templates_and_quests(user_id: int, day: date) -> QuerySet[DailyQuestTemplat
 
 
 # quests/daily and the dashboard read these on every call: built and compiled once (core.prepared).
-_templates_with_quests: Prepared[Any] = Prepared(_templates_and_quests, int, date)
+_templates_with_quests: Prepared[Any] = Prepared(_templates_and_quests, int, date, catalogue=True)
 _templates_with_reviews: Prepared[Any] = Prepared(
     lambda user_id, day: _templates_and_quests(user_id, day).annotate(
         reviews=Exists(_reviews_on(user_id=user_id, day=day))
     ),
     int,
     date,
+    catalogue=True,
 )
 
 
@@ -153,6 +154,7 @@ _achievements_with_progress = Prepared(
         ),
     ),
     int,
+    catalogue=True,
 )
 
 

@@ -15,10 +15,12 @@ also lets psycopg prepare the statement on the server after a few runs.
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
 from django.db.models.query import get_related_populators
 from django.utils import translation
 
@@ -76,7 +78,9 @@ class _Statement:
 class _ModelRows:
     """A queryset's statement, and how ModelIterable turns its rows into instances."""
 
-    def __init__(self, queryset: Any, markers: tuple):  # a QuerySet: its private parts are read as ModelIterable does
+    def __init__(
+        self, queryset: Any, markers: tuple, catalogue: bool = False
+    ):  # a QuerySet, read as ModelIterable does
         if queryset._prefetch_related_lookups or queryset._fields is not None:
             raise TypeError("A prepared query returns model instances: no prefetch_related, values() or values_list()")
         db = queryset.db
@@ -92,21 +96,87 @@ class _ModelRows:
         self.init_list = [column[0].target.attname for column in compiler.select[self.model_slice]]
         self.annotations = list(compiler.annotation_col_map.items())
         self.related = get_related_populators(klass_info, compiler.select, db, queryset._fetch_mode)
+        # Catalogue rows: the instance (and its select_related ones) built from each distinct row
+        # as read, kept unconverted as the key; the annotations are the caller's own, converted per row.
+        self.kept: dict[tuple, Model] | None = {} if catalogue else None
+        positions = {position for _, position in self.annotations}
+        kept_columns = [i for i in range(len(compiler.select)) if i not in positions]
+        self.row_key = itemgetter(*kept_columns) if len(kept_columns) > 1 else lambda row: (row[kept_columns[0]],)
+        self.annotation_converters = {i: c for i, c in self.converters.items() if i in positions}
 
     def run(self, args: tuple) -> list:
-        rows: Iterable = self.statement.fetchall(args)
-        if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
-        objects = []
-        db = self.statement.db
-        for row in rows:
-            obj = self.model.from_db(db, self.init_list, row[self.model_slice])
-            for populator in self.related:
-                populator.populate(row, obj)
-            for name, position in self.annotations:
-                setattr(obj, name, row[position])
-            objects.append(obj)
-        return objects
+        rows: list[tuple] = self.statement.fetchall(args)
+        if self.kept is not None:
+            return [self._catalogue_row(row) for row in rows]
+        converted: Iterable = self.compiler.apply_converters(rows, self.converters) if self.converters else rows
+        return [self._annotated(self._build(row), row) for row in converted]
+
+    def _build(self, row: Sequence) -> Model:
+        obj = self.model.from_db(self.statement.db, self.init_list, row[self.model_slice])
+        for populator in self.related:
+            populator.populate(row, obj)
+        return obj
+
+    def _annotated(self, obj: Model, row: Sequence) -> Model:
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
+        return obj
+
+    def _catalogue_row(self, row: tuple) -> Model:
+        kept = cast(dict, self.kept)
+        try:
+            key = self.row_key(row)
+            template = kept.get(key)
+        except TypeError:  # an unhashable column (an array): built afresh
+            key, template = None, None
+        if template is None:
+            converted = next(self.compiler.apply_converters([row], self.converters)) if self.converters else row
+            obj = self._build(converted)
+            if key is not None:
+                if len(kept) >= KEPT_ROWS:
+                    kept.clear()
+                kept[key] = _copy(obj, {})
+            return self._annotated(obj, converted)
+        if self.annotation_converters:
+            row = next(self.compiler.apply_converters([row], self.annotation_converters))
+        return self._annotated(_copy(template, {}), row)
+
+
+KEPT_ROWS = 4096  # per statement and language: every catalogue row, with room to spare
+
+
+def _copy(obj: Model, copies: dict[int, Model]) -> Model:
+    """A new instance equal to `obj`, its select_related instances copied too, sharing nothing mutable.
+
+    What `from_db` would give from the same row, for a fraction of its cost (modeltranslation's
+    __init__, the init signals, the JSON columns' decoding). `copies` keeps the links between
+    an instance and its related ones (a one-to-one links both ways) pointing at the copies.
+    """
+    made = copies.get(id(obj))
+    if made is not None:
+        return made
+    copy = copies[id(obj)] = obj.__class__.__new__(obj.__class__)
+    values = obj.__dict__.copy()
+    for name, value in values.items():
+        if type(value) is list or type(value) is dict:  # a JSON column's value
+            values[name] = _fresh(value)
+    state = values["_state"] = ModelState()
+    state.db, state.adding = obj._state.db, obj._state.adding
+    state.fields_cache = {
+        name: _copy(related, copies) if isinstance(related, Model) else related
+        for name, related in obj._state.fields_cache.items()
+    }
+    copy.__dict__.update(values)
+    return copy
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a JSON value's lists and dicts (what copy.deepcopy does, without its bookkeeping)."""
+    if type(value) is list:
+        return [_fresh(item) for item in value]
+    if type(value) is dict:
+        return {key: _fresh(item) for key, item in value.items()}
+    return value
 
 
 class _Cache:
@@ -140,15 +210,23 @@ class Prepared[M: Model]:
     which wraps it): compiling checks that every one was found. Everything else in the query is
     kept as first compiled, so `build` must not read the clock, settings or the database: what
     varies is an argument.
+
+    `catalogue`: for rows every learner reads alike (games, videos, achievements): each distinct
+    row, as read, is built into instances once and copied after, with its annotations (the
+    learner's state) set per call. An edited row reads differently, so it is built afresh.
     """
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *kinds: type):
+    def __init__(self, build: Callable[..., QuerySet[M]], *kinds: type, catalogue: bool = False):
         self.build = build
+        self.catalogue = catalogue
         self._cache = _Cache(kinds)
 
     def rows(self, *args: Any) -> list[M]:
         self._cache.check(args)
-        return self._cache.get(lambda: _ModelRows(self.build(*self._cache.markers), self._cache.markers)).run(args)
+        return self._cache.get(self._compile).run(args)
+
+    def _compile(self) -> _ModelRows:
+        return _ModelRows(self.build(*self._cache.markers), self._cache.markers, self.catalogue)
 
     def first(self, *args: Any) -> M | None:
         found = self.rows(*args)

@@ -13,7 +13,6 @@ keyed by those and every column of the row as read: an edited row is a new key, 
 answer. Other fields (method fields, annotations) are written for every item.
 """
 
-import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
@@ -57,7 +56,9 @@ class Rows:
         self.plain = [entry for entry in self.fields if entry[0] in plain]
         columns = model._meta.concrete_fields if model and plain else []
         self.columns = [f.attname for f in columns]
-        self.json_columns = {f.attname for f in columns if isinstance(f, JSONField)}  # lists, dicts: keyed as text
+        # Lists and dicts are keyed by their repr: distinct JSON values have distinct reprs (a dict
+        # read with its keys in another order is only a miss), and it costs a fifth of json.dumps.
+        self.json_columns = {f.attname for f in columns if isinstance(f, JSONField)}
         self.kept: dict[tuple, dict] = {}
 
     def row(self, item: Any) -> dict:
@@ -85,7 +86,7 @@ class Rows:
             key = (
                 translation.get_language(),
                 timezone.get_current_timezone_name(),
-                *(json.dumps(values[c], sort_keys=True) if c in self.json_columns else values[c] for c in self.columns),
+                *(repr(values[c]) if c in self.json_columns else values[c] for c in self.columns),
             )
             kept = self.kept.get(key)
         except (KeyError, TypeError):  # a deferred column, or an unhashable value: not kept

@@ -98,8 +98,8 @@ def _published_games_with_plays(user_id: int) -> QuerySet[Game]:
 
 
 # The reads of every unfiltered games/ call, built and compiled once (core.prepared).
-_all_published_games = Prepared(_published_games)
-_all_published_games_with_plays: Prepared[Any] = Prepared(_published_games_with_plays, int)
+_all_published_games = Prepared(_published_games, catalogue=True)
+_all_published_games_with_plays: Prepared[Any] = Prepared(_published_games_with_plays, int, catalogue=True)
 
 LIST_FILTERS = ("type", "category", "difficulty")
 
@@ -188,8 +188,8 @@ def _steps_with_plays(user_id: int) -> QuerySet[QuestStep]:
     )
 
 
-_storyline = Prepared(_steps)
-_storyline_with_plays = Prepared(_steps_with_plays, int)
+_storyline = Prepared(_steps, catalogue=True)
+_storyline_with_plays = Prepared(_steps_with_plays, int, catalogue=True)
 
 
 def storyline_for(*, user: User) -> list[StoryStep]:
@@ -214,9 +214,11 @@ def _questions_with_choices() -> QuerySet[Question]:
 
 # A play (the API's attempts, start, answers) reads its game by id, then the game's questions and
 # their choices: compiled once (core.prepared), three short queries, no prefetch machinery.
-_published_game = Prepared(lambda pk: Game.objects.filter(is_published=True, pk=pk).select_related("quest_step"), int)
-_game_questions = Prepared(lambda game_id: Question.objects.filter(game_id=game_id), int)
-_game_choices = Prepared(lambda game_id: Choice.objects.filter(question__game_id=game_id), int)
+_published_game = Prepared(
+    lambda pk: Game.objects.filter(is_published=True, pk=pk).select_related("quest_step"), int, catalogue=True
+)
+_game_questions = Prepared(lambda game_id: Question.objects.filter(game_id=game_id), int, catalogue=True)
+_game_choices = Prepared(lambda game_id: Choice.objects.filter(question__game_id=game_id), int, catalogue=True)
 
 
 def playable_game(*, lookup: dict, published_only: bool = True) -> Game:

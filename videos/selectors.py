@@ -122,7 +122,9 @@ def videos_for(*, user: User | AnonymousUser, category: str = "", query: str = "
 @cache
 def _library_start(limit: int) -> Prepared[Video]:
     return Prepared(
-        lambda user_id: _with_learners_state(Video.objects.filter(is_published=True), user_id=user_id)[:limit], int
+        lambda user_id: _with_learners_state(Video.objects.filter(is_published=True), user_id=user_id)[:limit],
+        int,
+        catalogue=True,
     )
 
 

@@ -18,6 +18,8 @@ from achievements.tests.factories import DailyQuestTemplateFactory
 from core.prepared import Prepared, PreparedSQL
 from games.models import Game, QuestStep, UserGame
 from games.tests.factories import QuestFactory
+from videos.models import Video, VideoLike
+from videos.tests.factories import VideoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +111,68 @@ def test_only_model_rows_and_the_declared_arguments():
         Prepared(lambda pk: Game.objects.filter(pk=pk), int).rows()
     with pytest.raises(TypeError, match="not float"):
         Prepared(lambda amount: Game.objects.filter(xp_reward=amount), float)
+
+
+# ---- catalogue rows: built once per distinct row, copied after ------------------------------------
+
+
+def _videos_with_like(user_id: int):
+    liked = VideoLike.objects.filter(user_id=user_id, video=OuterRef("pk"))
+    return Video.objects.order_by("pk").annotate(liked=Exists(liked))
+
+
+def test_catalogue_rows_equal_fresh_ones_with_each_learners_annotations():
+    QuestFactory.create_batch(2)
+    ana, ben = UserFactory(), UserFactory()
+    UserGame.objects.create(user=ana, game=Game.objects.first(), best_score=70)
+    kept = Prepared(_steps_with_best, int, catalogue=True)
+
+    for learner in (ana, ben, ana, ben):
+        assert _shown(kept.rows(learner.pk)) == _shown(_steps_with_best(learner.pk))
+    assert [step.best for step in kept.rows(ana.pk)] == [70, None]
+    assert [step.best for step in kept.rows(ben.pk)] == [None, None]
+
+
+def test_catalogue_rows_are_new_instances_each_call_sharing_nothing_mutable():
+    video = VideoFactory(tags=["saving"])
+    kept = Prepared(_videos_with_like, int, catalogue=True)
+    first = kept.rows(0)[0]
+    first.tags.append("changed by a caller")
+    first.title = "changed too"
+    first.liked = True
+
+    again = kept.rows(0)[0]
+
+    assert again is not first
+    assert (again.pk, again.title, again.tags, again.liked) == (video.pk, video.title, ["saving"], False)
+    assert again._state.adding is False and again._state.db == "default"
+
+
+def test_catalogue_related_rows_are_copied_with_their_links():
+    QuestFactory()
+    kept = Prepared(_steps_with_best, int, catalogue=True)
+    kept.rows(0)
+
+    with CaptureQueriesContext(connection) as captured:
+        step, other = kept.rows(0)[0], kept.rows(0)[0]
+    game = step.game
+
+    assert len(captured) == 2  # one statement a call; the game came with the step
+    assert game is not other.game
+    assert game.quest_step is step  # the one-to-one's back link points at this call's step
+
+
+def test_an_edited_catalogue_row_is_read_afresh():
+    video = VideoFactory(title_en="Saving 101", tags=["saving"])
+    kept = Prepared(_videos_with_like, int, catalogue=True)
+    assert kept.rows(0)[0].title == "Saving 101"
+
+    Video.objects.filter(pk=video.pk).update(title_en="Saving 102", tags=["saving", "goals"])
+    liked_by = UserFactory()
+    VideoLike.objects.create(user=liked_by, video=video)
+
+    row = kept.rows(liked_by.pk)[0]
+    assert (row.title, row.tags, row.liked) == ("Saving 102", ["saving", "goals"], True)
 
 
 # ---- the signed-in learner, read by a prepared query (accounts.models.LearnerManager.get) -----
