@@ -9,7 +9,8 @@ their annotations (and `select_related` rows), converted by the same compiler.
 
 The SQL depends on the active language (modeltranslation rewrites translated fields into the
 language's column) and on the database, so it is compiled per both. The same text each time
-also lets psycopg prepare the statement on the server after a few runs.
+also lets psycopg prepare the statement on the server after five runs (settings: parameters
+bound on the server).
 """
 
 import threading
@@ -76,11 +77,12 @@ class _Statement:
 
 
 class _ModelRows:
-    """A queryset's statement, and how ModelIterable turns its rows into instances."""
+    """A queryset's statement, and how ModelIterable turns its rows into instances.
 
-    def __init__(
-        self, queryset: Any, markers: tuple, catalogue: bool = False
-    ):  # a QuerySet, read as ModelIterable does
+    `queryset` is a QuerySet; its private parts are read as ModelIterable reads them.
+    """
+
+    def __init__(self, queryset: Any, markers: tuple, catalogue: bool = False):
         if queryset._prefetch_related_lookups or queryset._fields is not None:
             raise TypeError("A prepared query returns model instances: no prefetch_related, values() or values_list()")
         db = queryset.db
