@@ -35,6 +35,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from accounts.models import ConsentStatus, User
+from core.postgresql import unprepared
 from core.prepared import Prepared, PreparedSQL
 
 from .models import BoardEntry, BoardScore, BoardScoreChange, LedgerEntry
@@ -227,6 +228,7 @@ def _score(xp: int, reached: datetime) -> int:
     return xp * SHIFT + _tie(reached)
 
 
+@unprepared()
 def _refresh_members(user_ids, *, client: redis.Redis | None = None) -> bool:
     """Rewrite these learners' scores from the database (absent from it: removed from the sets).
 
@@ -272,6 +274,7 @@ def _drop_members(client: redis.Redis, user_ids) -> None:
         _forget_ready()
 
 
+@unprepared()
 def rebuild(*, timeout: float = 0.5) -> int:
     """Rewrite both sorted sets from the database (the ledger is the record). Returns learners written.
 
@@ -334,6 +337,7 @@ class Healed:
     learners: int  # learners written: the whole board after a rebuild, else the recent earners
 
 
+@unprepared()
 def heal(*, window: timedelta = HEAL_WINDOW, timeout: float = 60) -> Healed:
     """Bring the sets back to the database's boards, across every app process.
 
@@ -353,6 +357,7 @@ def heal(*, window: timedelta = HEAL_WINDOW, timeout: float = 60) -> Healed:
     return Healed(rebuilt=False, learners=len(recent))
 
 
+@unprepared()
 def differences(*, timeout: float = 60) -> list[str]:
     """Where the sets disagree with the database on a learner's XP (empty: both boards agree)."""
     client = _client(timeout=timeout)
@@ -458,6 +463,7 @@ def _upsert_entries(user_id: int, totals: dict[str, int], xp: int, reached: date
         cursor.execute(sql, [*params, ALL, xp])
 
 
+@unprepared()
 def refresh_entries(user_ids) -> None:
     """Rewrite these learners' all-time and weekly entries from their XP and the ledger.
 
@@ -524,6 +530,7 @@ def forget_learner(*, user_id: int) -> None:
     BoardScoreChange.objects.bulk_create(changes)
 
 
+@unprepared()
 def rebuild_database() -> int:
     """Rewrite the all-time and this week's entries from the users' XP and the ledger, and recount the scores.
 
@@ -584,6 +591,7 @@ def _drop_old_weeks(start: datetime) -> None:
         model.objects.filter(board__lt=cut).delete()
 
 
+@unprepared()
 def fold_score_changes(*, limit: int = 5_000) -> int:
     """The scheduler's part: fold appended score changes into `BoardScore`. Returns changes folded."""
     folded = 0

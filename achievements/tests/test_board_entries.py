@@ -308,3 +308,28 @@ def test_grants_during_a_rebuild_leave_entries_and_counts_exact(settings):
     assert counted() == recounted()
     leaderboards.fold_score_changes()
     assert counted() == recounted()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_board_maintenance_runs_unprepared_so_long_id_lists_get_their_own_plans(settings):
+    # A prepared statement over 500 learners' entries settles on a generic plan that scans
+    # both boards (1.5 s a chunk at a million learners); rebuilds and heals plan each chunk.
+    settings.REDIS_URL = ""
+    learners = UserFactory.create_batch(3)
+    for user in learners:
+        earn(user, 10)
+    connection.close()
+    for _ in range(7):
+        leaderboards.refresh_entries([user.pk for user in learners])
+    leaderboards.rebuild_database()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = " ".join(row[0] for row in cursor.fetchall())
+    assert BoardEntry._meta.db_table not in prepared
+    assert {user.pk: entries(user)["all"] for user in learners} == {user.pk: 10 for user in learners}
+    for _ in range(7):  # a request's statements are still prepared after it
+        BoardEntry.objects.filter(user=learners[0], board="all").get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        assert BoardEntry._meta.db_table in " ".join(row[0] for row in cursor.fetchall())

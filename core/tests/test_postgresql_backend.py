@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from accounts.tokens import token_pair
+from core.postgresql import unprepared
 from core.postgresql.base import IDLE_BEFORE_CHECK
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -98,3 +99,19 @@ def test_the_api_reads_of_a_learner_are_prepared_after_a_few_requests():
         assert client.get("/api/v1/users/me").status_code == 200
     tables = " ".join(prepared_statements())
     assert User._meta.db_table in tables
+
+
+def test_inside_unprepared_a_statement_is_never_prepared_and_after_it_is_again():
+    learner = UserFactory()
+    connection.close()
+    read = User.objects.filter(pk=learner.pk, is_active=True)
+    with unprepared():
+        for _ in range(8):
+            assert read.get() == learner
+        with unprepared():  # nested: the outer block's setting comes back, not the default
+            read.get()
+        read.get()
+    assert not [sql for sql in prepared_statements() if '"is_active"' in sql]
+    for _ in range(6):
+        read.get()
+    assert len([sql for sql in prepared_statements() if '"is_active"' in sql]) == 1
