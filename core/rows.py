@@ -16,6 +16,7 @@ answer. Other fields (method fields, annotations) are written for every item.
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -58,12 +59,15 @@ class Rows:
         self.columns = [f.attname for f in columns]
         # Lists and dicts are keyed by their repr: distinct JSON values have distinct reprs (a dict
         # read with its keys in another order is only a miss), and it costs a fifth of json.dumps.
-        self.json_columns = {f.attname for f in columns if isinstance(f, JSONField)}
+        self.json_columns = [f.attname for f in columns if isinstance(f, JSONField)]
+        # The other columns' values, read in one call (a KeyError for a deferred one).
+        others = [c for c in self.columns if c not in self.json_columns]
+        self.values_of: Callable[[dict], Any] = itemgetter(*others) if others else lambda values: ()
         self.kept: dict[tuple, dict] = {}
 
-    def row(self, item: Any) -> dict:
+    def row(self, item: Any, scope: tuple[str | None, str] | None = None) -> dict:
         # What Serializer.to_representation does, without rebuilding or re-walking the fields.
-        kept = self._plain_part(item)
+        kept = self._plain_part(item, scope) if self.columns else None
         data = {}
         for name, get, show in self.fields:
             if kept is not None and name in kept:
@@ -77,17 +81,13 @@ class Rows:
             data[name] = None if check is None else show(value)
         return data
 
-    def _plain_part(self, item: Any) -> dict | None:
-        """The plain fields' output for this row, written once per language and row contents."""
-        if not self.columns or type(item) is not self.model:
+    def _plain_part(self, item: Any, scope: tuple[str | None, str] | None) -> dict | None:
+        """The plain fields' output for this row, written once per language, time zone and row contents."""
+        if type(item) is not self.model:
             return None
         values = item.__dict__
         try:
-            key = (
-                translation.get_language(),
-                timezone.get_current_timezone_name(),
-                *(repr(values[c]) if c in self.json_columns else values[c] for c in self.columns),
-            )
+            key = (scope or _scope(), self.values_of(values), *[repr(values[c]) for c in self.json_columns])
             kept = self.kept.get(key)
         except (KeyError, TypeError):  # a deferred column, or an unhashable value: not kept
             return None
@@ -103,8 +103,13 @@ class Rows:
 
     def many(self, items: Iterable[Any] | None) -> list[dict]:
         """`Serializer(items, many=True).data`; None (a view's page when pagination is off) is no items."""
-        row = self.row
-        return [row(item) for item in items or ()]
+        row, scope = self.row, _scope() if self.columns else None  # read once: each is a context-local lookup
+        return [row(item, scope) for item in items or ()]
+
+
+def _scope() -> tuple[str | None, str]:
+    """What a plain field's output depends on besides the row: the language and the time zone."""
+    return translation.get_language(), timezone.get_current_timezone_name()
 
 
 def _is_plain(field: drf.Field, model: type[Model]) -> bool:
