@@ -49,28 +49,32 @@ EPOCH = datetime(2024, 1, 1, tzinfo=ZoneInfo("UTC"))
 AROUND = 5
 BEST_FIRST = ("-xp", "reached_at", "-user_id")  # the order of the index `achievements_board_order`
 
-# Adds XP to a member, keeping the "reached at" half of the score current. Atomic in Redis,
-# so two app servers recording for one learner never lose an update. The later of the two
-# times wins (the smaller tie value): callbacks of two commits may run in either order.
-# A learner whose XP falls to zero leaves the set, as the database leaves them out.
-# The score goes to ZADD as a formatted integer so no Lua number formatting can round it.
+# Adds XP to a member of each set in KEYS (the all-time set, then this week's when the grant
+# falls in it), keeping the "reached at" half of the score current: one round trip per grant.
+# Atomic in Redis, so two app servers recording for one learner never lose an update. The
+# later of the two times wins (the smaller tie value): callbacks of two commits may run in
+# either order. A learner whose XP falls to zero leaves the set, as the database leaves them
+# out. The score goes to ZADD as a formatted integer so no Lua number formatting can round it.
+# ARGV: the member, the XP, the tie value, and the TTL of the weekly set.
 _ADD_XP = """
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-local xp = 0
-local tie = tonumber(ARGV[3])
-if score then
-  score = tonumber(score)
-  xp = math.floor(score / 4294967296)
-  tie = math.min(tie, score - xp * 4294967296)
+for i, key in ipairs(KEYS) do
+  local score = redis.call('ZSCORE', key, ARGV[1])
+  local xp = 0
+  local tie = tonumber(ARGV[3])
+  if score then
+    score = tonumber(score)
+    xp = math.floor(score / 4294967296)
+    tie = math.min(tie, score - xp * 4294967296)
+  end
+  xp = xp + tonumber(ARGV[2])
+  if xp <= 0 then
+    redis.call('ZREM', key, ARGV[1])
+  else
+    redis.call('ZADD', key, string.format('%.0f', xp * 4294967296 + tie), ARGV[1])
+  end
+  if i > 1 then redis.call('EXPIRE', key, ARGV[4]) end
 end
-xp = xp + tonumber(ARGV[2])
-if xp <= 0 then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-  return 0
-end
-redis.call('ZADD', KEYS[1], string.format('%.0f', xp * 4294967296 + tie), ARGV[1])
-if ARGV[4] ~= '0' then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
-return xp
+return #KEYS
 """
 WEEK_TTL = 15 * 86400
 READY_TTL = 3600
@@ -189,17 +193,19 @@ def _heal() -> None:
             _unsure.update(ids)
 
 
+@lru_cache(maxsize=8)
+def _add_script(client: redis.Redis):
+    return client.register_script(_ADD_XP)  # as _read_script: loaded once, then EVALSHA
+
+
 def _add(user_id: int, xp: int, at: datetime) -> None:
     client = _client()
     if client is None:
         return
     _heal()
     try:
-        script = client.register_script(_ADD_XP)
-        member, tie = _member(user_id), _tie(at)
-        script(keys=[_key(ALL)], args=[member, xp, tie, 0])
-        if at >= week_start():
-            script(keys=[_key(WEEK)], args=[member, xp, tie, WEEK_TTL])
+        keys = [_key(ALL), _key(WEEK)] if at >= week_start() else [_key(ALL)]
+        _add_script(client)(keys=keys, args=[_member(user_id), xp, _tie(at), WEEK_TTL])
     except redis.RedisError:
         # The sets are now behind the ledger: drop the marker so reads use the database
         # until the scheduler's `heal_leaderboards` rebuilds them.

@@ -655,3 +655,28 @@ def test_redis_and_the_database_give_identical_boards(django_capture_on_commit_c
     assert {name for _, _, name, *_ in week_top}.isdisjoint({"u05", "u06", "u07", "h0", "h1", "h2"})
     all_top = next(row[2] for row in from_database if row[0]["period"] == "all" and not row[0]["around"])
     assert [r[1] for r in all_top] != [r[1] for r in week_top]
+
+
+@pytest.mark.redis
+def test_a_grant_moves_both_sets_in_one_round_trip_and_the_weekly_set_expires(boards, clock, monkeypatch):
+    user = UserFactory()
+    leaderboards.rebuild()
+    client = leaderboards._client()
+    sent = []
+    real = type(client).execute_command
+    monkeypatch.setattr(
+        type(client), "execute_command", lambda self, *args, **kw: sent.append(args[0]) or real(self, *args, **kw)
+    )
+    leaderboards._add(user.pk, 30, timezone.now())
+
+    assert sent == ["EVALSHA"]
+    member = f"{user.pk:012d}"
+    assert leaderboards._decode(client.zscore(f"{boards}:all", member)) == 30
+    week = leaderboards._key(leaderboards.WEEK)
+    assert leaderboards._decode(client.zscore(week, member)) == 30
+    assert 0 < client.ttl(week) <= leaderboards.WEEK_TTL
+    assert client.ttl(f"{boards}:all") == -1  # the all-time set never expires
+
+    leaderboards._add(user.pk, 20, timezone.now() - timedelta(days=8))  # last week's: the all-time set only
+    assert leaderboards._decode(client.zscore(f"{boards}:all", member)) == 50
+    assert leaderboards._decode(client.zscore(week, member)) == 30
