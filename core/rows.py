@@ -10,7 +10,9 @@ A ModelSerializer's plain fields (a column of the model shown as text, a number,
 choice, a date and time) are a function of the row's columns, the language and the time zone
 alone, and every learner's list shows the same catalogue rows. So their part of each row is kept,
 keyed by those and every column of the row as read: an edited row is a new key, never a stale
-answer. Other fields (method fields, annotations) are written for every item.
+answer. Other fields (method fields, annotations) are written for every item, except those a
+serializer names in `Meta.catalogue_fields`: fields whose output is a function of the row, the
+language, the time zone and the request's origin alone (a video's absolute URLs), kept by all four.
 """
 
 import threading
@@ -54,6 +56,9 @@ class Rows:
         # learner's own row (their profile) would only fill the memory.
         model = self.model if catalogue else None
         plain = {field.field_name for field in readable if model and _is_plain(field, model)}
+        by_origin = set(getattr(serializer.Meta, "catalogue_fields", ())) if model else set()
+        plain |= by_origin
+        self.by_origin = bool(by_origin)  # the request's scheme and host are part of the key
         self.plain = [entry for entry in self.fields if entry[0] in plain]
         columns = model._meta.concrete_fields if model and plain else []
         self.columns = [f.attname for f in columns]
@@ -65,7 +70,7 @@ class Rows:
         self.values_of: Callable[[dict], Any] = itemgetter(*others) if others else lambda values: ()
         self.kept: dict[tuple, dict] = {}
 
-    def row(self, item: Any, scope: tuple[str | None, str] | None = None) -> dict:
+    def row(self, item: Any, scope: tuple | None = None) -> dict:
         # What Serializer.to_representation does, without rebuilding or re-walking the fields.
         kept = self._plain_part(item, scope) if self.columns else None
         data = {}
@@ -81,13 +86,13 @@ class Rows:
             data[name] = None if check is None else show(value)
         return data
 
-    def _plain_part(self, item: Any, scope: tuple[str | None, str] | None) -> dict | None:
+    def _plain_part(self, item: Any, scope: tuple | None) -> dict | None:
         """The plain fields' output for this row, written once per language, time zone and row contents."""
         if type(item) is not self.model:
             return None
         values = item.__dict__
         try:
-            key = (scope or _scope(), self.values_of(values), *[repr(values[c]) for c in self.json_columns])
+            key = (scope or self.scope(), self.values_of(values), *[repr(values[c]) for c in self.json_columns])
             kept = self.kept.get(key)
         except (KeyError, TypeError):  # a deferred column, or an unhashable value: not kept
             return None
@@ -103,13 +108,17 @@ class Rows:
 
     def many(self, items: Iterable[Any] | None) -> list[dict]:
         """`Serializer(items, many=True).data`; None (a view's page when pagination is off) is no items."""
-        row, scope = self.row, _scope() if self.columns else None  # read once: each is a context-local lookup
+        row, scope = self.row, self.scope() if self.columns else None  # read once: each is a context-local lookup
         return [row(item, scope) for item in items or ()]
 
-
-def _scope() -> tuple[str | None, str]:
-    """What a plain field's output depends on besides the row: the language and the time zone."""
-    return translation.get_language(), timezone.get_current_timezone_name()
+    def scope(self) -> tuple:
+        """What a kept field's output depends on besides the row: the language, the time zone, and
+        for `catalogue_fields` the request's origin."""
+        found: tuple = (translation.get_language(), timezone.get_current_timezone_name())
+        if self.by_origin:
+            request = self.serializer.context.get("request")
+            found += (request.build_absolute_uri("/") if request is not None else None,)
+        return found
 
 
 def _is_plain(field: drf.Field, model: type[Model]) -> bool:

@@ -163,3 +163,26 @@ def test_a_kept_date_and_time_follows_the_active_time_zone(learner):
             shown[zone] = rows.many(listed)[0]["created_at"]
             assert rows.many(listed) == VideoSerializer(listed, many=True, context=context).data
     assert shown["UTC"] != shown["Europe/Tirane"] and len(rows.kept) == 2
+
+
+def test_kept_video_urls_follow_the_requests_origin_and_the_rows_contents(learner, settings):
+    settings.ALLOWED_HOSTS = [".example"]
+    video = VideoFactory(url="/static/demo/videos/a.mp4", thumbnail="/static/demo/videos/a.jpg")
+    rows = Rows(VideoSerializer, catalogue=True)
+
+    def served(host: str, scheme: str = "http") -> dict:
+        request = APIRequestFactory().get("/api/v1/videos/", HTTP_HOST=host, secure=scheme == "https")
+        rows.serializer._context = {"request": request}  # as rows_in sets each request's
+        listed = list(videos.videos_for(user=learner))
+        written = rows.many(listed)
+        assert written == VideoSerializer(listed, many=True, context={"request": request}).data
+        return written[0]
+
+    assert served("one.example")["url"] == "http://one.example/static/demo/videos/a.mp4"
+    assert served("two.example", "https")["thumbnail"] == "https://two.example/static/demo/videos/a.jpg"
+    assert served("one.example")["url"] == "http://one.example/static/demo/videos/a.mp4"
+    assert len(rows.kept) == 2  # one row, kept once per origin
+
+    video.url = "https://cdn.example/b.mp4"  # an editor's change: a new key, not the kept URL
+    video.save()
+    assert served("one.example")["url"] == "https://cdn.example/b.mp4"

@@ -42,6 +42,8 @@ class VideoSerializer(serializers.ModelSerializer):
             "watched",
             "position_seconds",
         ]
+        # core.rows keeps these per row, language and request origin: the same for every learner.
+        catalogue_fields = ("url", "thumbnail")
 
     def _absolute(self, link: str) -> str:
         request = self.context.get("request")
