@@ -287,9 +287,7 @@ def test_concurrent_grants_lose_no_xp_and_no_count(settings):
 @pytest.mark.django_db(transaction=True)
 def test_grants_during_a_rebuild_leave_entries_and_counts_exact(settings):
     settings.REDIS_URL = ""
-    learners = UserFactory.create_batch(8)
-    for user in learners:
-        earn(user, 10)
+    learners = learners_with(8, xp=10)
 
     def work(index):
         if index == 0:
@@ -316,20 +314,28 @@ def test_board_maintenance_runs_unprepared_so_long_id_lists_get_their_own_plans(
     # A prepared statement over 500 learners' entries settles on a generic plan that scans
     # both boards (1.5 s a chunk at a million learners); rebuilds and heals plan each chunk.
     settings.REDIS_URL = ""
-    learners = UserFactory.create_batch(3)
-    for user in learners:
-        earn(user, 10)
+    learners = learners_with(3, xp=10)
     connection.close()
     for _ in range(7):
         leaderboards.refresh_entries([user.pk for user in learners])
     leaderboards.rebuild_database()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = " ".join(row[0] for row in cursor.fetchall())
-    assert BoardEntry._meta.db_table not in prepared
+
+    assert BoardEntry._meta.db_table not in prepared_statements()
     assert {user.pk: entries(user)["all"] for user in learners} == {user.pk: 10 for user in learners}
     for _ in range(7):  # a request's statements are still prepared after it
         BoardEntry.objects.filter(user=learners[0], board="all").get()
+    assert BoardEntry._meta.db_table in prepared_statements()
+
+
+def learners_with(count: int, *, xp: int) -> list:
+    learners = UserFactory.create_batch(count)
+    for user in learners:
+        earn(user, xp)
+    return learners
+
+
+def prepared_statements() -> str:
+    """The SQL of the statements this connection has prepared on the server."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
-        assert BoardEntry._meta.db_table in " ".join(row[0] for row in cursor.fetchall())
+        return " ".join(row[0] for row in cursor.fetchall())
