@@ -15,7 +15,7 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         self._urls: dict[str, str] = {}
 
     def url(self, name, force=False):
-        if force:  # collectstatic's own post-processing asks for the file as it is now
+        if force:  # the hashed name even in DEBUG, as the manifest has it now: not kept
             return super().url(name, force)
         found = self._urls.get(name)
         if found is None:
