@@ -194,8 +194,9 @@ def _heal() -> None:
 
 
 @lru_cache(maxsize=8)
-def _add_script(client: redis.Redis):
-    return client.register_script(_ADD_XP)  # as _read_script: loaded once, then EVALSHA
+def _script(client: redis.Redis, source: str):
+    # One Script per client and script: EVALSHA from the first call on (a NOSCRIPT reply loads it once).
+    return client.register_script(source)
 
 
 def _add(user_id: int, xp: int, at: datetime) -> None:
@@ -205,7 +206,7 @@ def _add(user_id: int, xp: int, at: datetime) -> None:
     _heal()
     try:
         keys = [_key(ALL), _key(WEEK)] if at >= week_start() else [_key(ALL)]
-        _add_script(client)(keys=keys, args=[_member(user_id), xp, _tie(at), WEEK_TTL])
+        _script(client, _ADD_XP)(keys=keys, args=[_member(user_id), xp, _tie(at), WEEK_TTL])
     except redis.RedisError:
         # The sets are now behind the ledger: drop the marker so reads use the database
         # until the scheduler's `heal_leaderboards` rebuilds them.
@@ -829,12 +830,6 @@ return {rank, score, top, first, window}
 """
 
 
-@lru_cache(maxsize=8)
-def _read_script(client: redis.Redis):
-    # One Script per client: EVALSHA from the first call on (a NOSCRIPT reply loads it once).
-    return client.register_script(_READ)
-
-
 # Per process: after a failed read, Redis is left alone for a moment (the database answers),
 # so an outage costs one failed connection per process per DOWN_PAUSE, not one per request,
 # and a hung Redis does not hold every request for its timeout.
@@ -853,7 +848,7 @@ def _redis_board(client: redis.Redis, period: str, limit: int, user_id: int | No
     """
     member = _member(user_id) if user_id is not None else ""
     args = [member, limit, AROUND if around or window else 0, "1" if window else "0"]
-    reply = _read_script(client)(keys=[_key(period), _ready_key()], args=args)
+    reply = _script(client, _READ)(keys=[_key(period), _ready_key()], args=args)
     if reply is None:
         # Until the scheduler's `heal_leaderboards` rebuilds them (after a flush, an outage or
         # the marker's hourly expiry), reads use the database: no rebuild runs inside a request.
