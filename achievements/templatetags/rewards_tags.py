@@ -1,8 +1,42 @@
 """Template helpers for the reward layer's includes (no queries: they read what the view loaded)."""
 
+from typing import NamedTuple
+
 from django import template
+from django.utils.safestring import SafeString
+
+from core.fragments import kept
 
 register = template.Library()
+
+
+class QuestLine(NamedTuple):
+    """What the list shows of one daily quest: hashable, so the list is a kept fragment."""
+
+    title: str
+    xp_reward: int
+    coin_reward: int
+    target: int
+    progress: int
+    done: bool
+
+
+@register.simple_tag
+def daily_quest_list(daily_quests) -> SafeString:
+    """Today's quests (DailyQuest with `template` loaded, as selectors give them), rendered once
+    per process for each set of titles, rewards and progress (core.fragments)."""
+    lines = tuple(
+        QuestLine(
+            str(quest.template.title),
+            quest.template.xp_reward,
+            quest.template.coin_reward,
+            quest.template.target,
+            quest.progress,
+            quest.completed_at is not None,
+        )
+        for quest in daily_quests
+    )
+    return kept("achievements/_daily_quests.html", quests=lines)
 
 
 @register.filter

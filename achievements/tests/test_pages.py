@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from accounts.tests.factories import UserFactory
 from achievements import leaderboards, selectors, services
 from achievements.models import LedgerEntry, Reason, Redemption, ShopItem
+from core import fragments
 from core.rewards import Rewards
 
 from .factories import AchievementFactory, DailyQuestTemplateFactory, ShopItemFactory
@@ -216,9 +217,7 @@ def test_leaderboard_page_query_count_is_flat(settings, client, clock):
 
 def test_board_rows_are_rendered_once_and_never_stale():
     """{% board_rows %} keeps each rendered row by its values: a changed row is a new render."""
-    from achievements.templatetags import board_tags
-
-    board_tags._row_html.cache_clear()
+    fragments.forget()
     row = leaderboards.Row(4, 7, "ana", "Ana <b>", "", 3, 1200)
     table = "{% load board_tags %}{% board_rows rows me_id %}"
     render = lambda rows, me_id=None: re.sub(  # noqa: E731
@@ -227,7 +226,7 @@ def test_board_rows_are_rendered_once_and_never_stale():
 
     first = render([row])
     assert render([row]) == first
-    assert board_tags._row_html.cache_info().hits == 1  # the same row, not rendered again
+    assert fragments.counts().hits == 1  # the same row, not rendered again
 
     assert "Ana &lt;b&gt;" in first and "Ana <b>" not in first  # escaped by the row template
     assert 'href="/u/ana/"' in first and "L3" in first
@@ -427,13 +426,18 @@ def test_public_profile_of_an_unknown_or_inactive_learner_is_404(client, db):
 # ---- includes for the dashboard and game results ------------------------------------------
 
 
+def daily_list(quests) -> str:
+    template = engines["django"].from_string("{% load rewards_tags %}{% daily_quest_list quests %}")
+    return template.render({"quests": quests})
+
+
 def test_daily_quests_include_shows_each_quest_with_its_progress(learner):
     for slug in ("a", "b", "c"):
         DailyQuestTemplateFactory(slug=slug, title=f"Quest {slug}", metric="games_completed", target=2)
     play(learner)
     quests = selectors.todays_daily_quests(user=learner)
 
-    html = re.sub(r"\s+", " ", render_to_string("achievements/_daily_quests.html", {"daily_quests": quests}))
+    html = re.sub(r"\s+", " ", daily_list(quests))
 
     assert html.count('class="daily-quest"') == 3
     assert html.count('aria-valuenow="1"') == 3
@@ -447,11 +451,9 @@ def test_daily_quests_include_marks_completed_ones_and_handles_none(learner):
     done = re.sub(
         r"\s+",
         " ",
-        render_to_string(
-            "achievements/_daily_quests.html", {"daily_quests": selectors.todays_daily_quests(user=learner)}
-        ),
+        daily_list(selectors.todays_daily_quests(user=learner)),
     )
-    empty = render_to_string("achievements/_daily_quests.html", {"daily_quests": []})
+    empty = daily_list([])
     assert 'class="daily-quest done"' in done
     assert "Completed:" in done
     assert "No daily quests today" in empty

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.fragments import CSRF_SLOT, kept, with_csrf
 from raiplay.navigation import Navigation
 
 register = template.Library()
@@ -63,11 +64,9 @@ def nav_icon(name: str) -> SafeString:
 
 
 NAV_TEMPLATE = "_nav.html"
-LOG_OUT_TEMPLATE = "_nav_log_out.html"
-_LOG_OUT_SLOT = mark_safe("<!--log-out-->")
 # The navigation's HTML by (language, signed in, current destination): a few dozen at most. It
-# was half of every page's base template (`make bench`); only the log-out form, which carries the
-# request's CSRF token, is rendered per request.
+# was half of every page's base template (`make bench`); only the log-out form's CSRF field is
+# the request's own (core.fragments.with_csrf).
 _rendered: dict[tuple[str | None, bool, str | None], str] = {}
 
 
@@ -77,9 +76,11 @@ def main_nav(context) -> SafeString:
     key = (translation.get_language(), nav.signed_in, nav.current)
     html = _rendered.get(key)
     if html is None:
-        html = _rendered[key] = get_template(NAV_TEMPLATE).render({"nav": nav, "log_out": _LOG_OUT_SLOT})
-    if nav.signed_in:
-        html = html.replace(
-            _LOG_OUT_SLOT, get_template(LOG_OUT_TEMPLATE).render({"csrf_token": context.get("csrf_token")})
-        )
-    return mark_safe(html)  # noqa: S308 (rendered by the templates above, escaped there)
+        html = _rendered[key] = get_template(NAV_TEMPLATE).render({"nav": nav, "csrf": CSRF_SLOT})
+    return with_csrf(html, context) if nav.signed_in else mark_safe(html)  # noqa: S308 (escaped by the template)
+
+
+@register.simple_tag(takes_context=True)
+def language_form(context) -> SafeString:
+    """The footer's language switch, back to this page after: kept per language and path."""
+    return with_csrf(kept("_language_form.html", next=context["request"].get_full_path(), csrf=CSRF_SLOT), context)

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
 from accounts.tests.factories import UserFactory
+from achievements import levels
+from achievements.tests.reward_helpers import earn
 from raiplay import navigation
 from raiplay.context_processors import navigation as navigation_context
 
@@ -166,7 +168,7 @@ def test_the_kept_navigation_still_carries_each_learners_own_log_out_token_page_
     ana_home, ben_home = nav_html(ana.get("/")), nav_html(ben.get("/"))
 
     assert token.search(ana_home) and token.search(ben_home)
-    assert "<!--log-out-->" not in ana_home
+    assert "<!--csrf-->" not in ana_home
     # Each token is the learner's own: it logs that learner out, and nobody else.
     response = ana.post("/accounts/logout/", {"csrfmiddlewaretoken": token.search(ben_home).group(1)})
     assert response.status_code == 403
@@ -174,3 +176,28 @@ def test_the_kept_navigation_still_carries_each_learners_own_log_out_token_page_
     assert marked(nav_html(ben.get("/videos/"))) == ["videos"]
     assert ">Videot<" in nav_html(ben.get("/?lang=sq")) and ">Videos<" in nav_html(ben.get("/?lang=en"))
     assert "/accounts/logout/" not in nav_html(ana.get("/accounts/login/"))
+
+
+@pytest.mark.django_db
+def test_kept_dashboard_fragments_follow_each_learners_numbers_and_show_nobody_elses():
+    """The stats chip, the progress card and the language switch are kept fragments
+    (core.fragments): new numbers are a new render, and two learners with the same numbers
+    share the HTML of those numbers only."""
+    ana = UserFactory(username="ana", display_name="Ana", birth_year=2000)
+    ben = UserFactory(username="ben", display_name="Ben", birth_year=2000)
+    pages = {}
+    for user in (ana, ben):
+        client = Client()
+        client.force_login(user)
+        pages[user.username] = client
+    before = pages["ana"].get("/").content.decode()
+    assert 'data-testid="xp-total">0 XP' in before and "🪙 0" in before
+
+    earn(ana, 120)
+    after = pages["ana"].get("/").content.decode()
+    assert 'data-testid="xp-total">120 XP' in after and f"⭐ {levels.level_for(120)}" in after
+    assert 'name="next" type="hidden" value="/"' in after
+
+    bens = pages["ben"].get("/?lang=sq").content.decode()
+    assert "Përshëndetje, Ben!" in bens and "Ana" not in bens.replace("Analiz", "")
+    assert 'data-testid="xp-total">0 XP' in bens and 'value="/?lang=sq"' in bens
