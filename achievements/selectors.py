@@ -89,7 +89,6 @@ def _templates_and_quests(user_id: int, day: date) -> QuerySet[DailyQuestTemplat
 
 
 # quests/daily and the dashboard read these on every call: built and compiled once (core.prepared).
-_templates_with_quests: Prepared[Any] = Prepared(_templates_and_quests, int, date, catalogue=True)
 _templates_with_reviews: Prepared[Any] = Prepared(
     lambda user_id, day: _templates_and_quests(user_id, day).annotate(
         reviews=Exists(_reviews_on(user_id=user_id, day=day))
@@ -98,21 +97,37 @@ _templates_with_reviews: Prepared[Any] = Prepared(
     date,
     catalogue=True,
 )
+# The dashboard's: with how many questions are due for review (the same on every row).
+_templates_with_due: Prepared[Any] = Prepared(
+    lambda user_id, day: _templates_and_quests(user_id, day).annotate(due=Subquery(_due_count(user_id, day))),
+    int,
+    date,
+    catalogue=True,
+)
 
 
-def todays_daily_quests(*, user: User, has_reviews: bool | None = None) -> list[DailyQuest]:
+def todays_daily_quests(*, user: User) -> list[DailyQuest]:
     """Today's three quests in the learner's time zone. A read writes nothing: before the
     day's first activity creates them, they are unsaved (no id) with no progress.
 
-    `has_reviews`: whether questions are due for review today, when the caller knows.
     One query: the active templates and today's quests' templates, each with the learner's
     quest for today (if stored) and whether anything is up for review.
     """
     day = today_for(user)
-    if has_reviews is None:
-        rows = _templates_with_reviews.rows(user.pk, day)
-    else:
-        rows = _templates_with_quests.rows(user.pk, day)
+    rows = _templates_with_reviews.rows(user.pk, day)
+    return _todays(rows, user=user, day=day, has_reviews=any(getattr(t, "reviews", False) for t in rows))
+
+
+def dashboard_quests(*, user: User) -> tuple[list[DailyQuest], int]:
+    """Today's quests, as `todays_daily_quests`, and how many questions wait for review today
+    (as `due_review_count`): one query, where the dashboard asked two."""
+    day = today_for(user)
+    rows = _templates_with_due.rows(user.pk, day)
+    due = (rows[0].due or 0) if rows else due_review_count(user=user)  # no templates at all: ask
+    return _todays(rows, user=user, day=day, has_reviews=due > 0), due
+
+
+def _todays(rows, *, user: User, day: date, has_reviews: bool) -> list[DailyQuest]:
     stored = sorted((t for t in rows if t.quest_id is not None), key=lambda t: t.quest_id)
     if stored:
         return [
@@ -126,8 +141,6 @@ def todays_daily_quests(*, user: User, has_reviews: bool | None = None) -> list[
             )
             for t in stored
         ]
-    if has_reviews is None:
-        has_reviews = any(getattr(t, "reviews", False) for t in rows)
     chosen = _choose([t for t in rows if t.active], user_id=user.pk, day=day, has_reviews=has_reviews)
     return [DailyQuest(user=user, date=day, template=t) for t in chosen]
 
@@ -286,18 +299,22 @@ def due_reviews(*, user: User, today: date | None = None) -> QuerySet[ReviewItem
     )
 
 
-def _due_reviews(user_id: int, day: date) -> QuerySet[User]:
-    """The learner's row (its id only) with how many questions wait for review on `day`."""
-    due = (
+def _due_count(user: int | OuterRef, day: date) -> QuerySet[Any]:
+    """How many of the learner's questions wait for review on `day`, as a one-value subquery."""
+    return (
         ReviewItem.objects.filter(
-            user_id=OuterRef("pk"), retired_at__isnull=True, due_on__lte=day, question__game__is_published=True
+            user_id=user, retired_at__isnull=True, due_on__lte=day, question__game__is_published=True
         )
         .order_by()
         .values("user_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return User.objects.filter(pk=user_id).only("pk").annotate(due=Subquery(due))
+
+
+def _due_reviews(user_id: int, day: date) -> QuerySet[User]:
+    """The learner's row (its id only) with how many questions wait for review on `day`."""
+    return User.objects.filter(pk=user_id).only("pk").annotate(due=Subquery(_due_count(OuterRef("pk"), day)))
 
 
 _due_reviews_of: Prepared[Any] = Prepared(_due_reviews, int, date)  # the dashboard asks on every visit

@@ -16,10 +16,10 @@ def home(request):
     ask_age = request.user.consent_status == ConsentStatus.UNKNOWN and not request.session.get(ASKED_AGE)
     if ask_age:
         request.session[ASKED_AGE] = True
-    review_due = rewards.due_review_count(user=request.user)
+    daily_quests, review_due = rewards.dashboard_quests(user=request.user)
     context = {
         "next_step": games.next_quest(user=request.user),
-        "daily_quests": rewards.todays_daily_quests(user=request.user, has_reviews=review_due > 0),
+        "daily_quests": daily_quests,
         "ask_age": ask_age,
         "assignments": classes.due_for(user=request.user),
         "review_due": review_due,

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from achievements import selectors
 from achievements.models import LedgerEntry, Reason, ReviewItem
 from achievements.services import REVIEW_XP
 from conftest import form_data
@@ -183,3 +184,17 @@ def test_dashboard_review_link_in_albanian(signed_in, due):
 
 def test_review_days_follow_the_learners_date(learner, due):
     assert ReviewItem.objects.filter(user=learner, due_on=TODAY + timedelta(1)).count() == 2
+
+
+def test_dashboard_quests_are_todays_quests_with_the_due_count_in_one_query(learner, due, django_assert_num_queries):
+    DailyQuestTemplateFactory(slug="review-five", metric="reviews_done", target=5)
+    DailyQuestTemplateFactory(slug="play-two", metric="games_completed", target=2)
+    with django_assert_num_queries(1):
+        quests, waiting = selectors.dashboard_quests(user=learner)
+    assert waiting == selectors.due_review_count(user=learner) == 2
+    assert [q.template.pk for q in quests] == [q.template.pk for q in selectors.todays_daily_quests(user=learner)]
+    assert "review-five" in {q.template.slug for q in quests}  # offered because something is due
+
+
+def test_dashboard_quests_count_what_is_due_with_no_daily_quest_templates(learner, due):
+    assert selectors.dashboard_quests(user=learner) == ([], 2)
