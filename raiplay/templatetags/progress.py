@@ -1,5 +1,5 @@
-"""The learner's level, streak and coins on pages: kept fragments (core.fragments), rendered once
-per process for each set of values they show, from those values alone."""
+"""The learner's level, streak, coins and next quest on pages: kept fragments (core.fragments),
+rendered once per process for each set of values they show, from those values alone."""
 
 from django import template
 from django.utils.safestring import SafeString
@@ -38,3 +38,20 @@ def progress_card(user) -> SafeString:
 def stats_chip(user) -> SafeString:
     """The top bar's level, today's streak and coins, linking to the profile."""
     return kept("_stats_chip.html", level=user.level, streak=streaks.current_for(user), coins=user.coins)
+
+
+@register.simple_tag
+def next_quest_card(step) -> SafeString:
+    """The dashboard's next quest (a games.selectors.StoryStep, or None when all are done)."""
+    if step is None:
+        return kept("_next_quest.html")
+    game = step.game
+    return kept(
+        "_next_quest.html",
+        position=step.position,
+        icon=game.icon,
+        title=str(game.title),
+        description=str(game.description),
+        slug=game.slug,
+        xp_reward=game.xp_reward,
+    )

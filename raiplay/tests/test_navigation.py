@@ -9,6 +9,8 @@ from django.test import Client, RequestFactory
 from accounts.tests.factories import UserFactory
 from achievements import levels
 from achievements.tests.reward_helpers import earn
+from games.models import UserGame
+from games.tests.factories import QuestFactory
 from raiplay import navigation
 from raiplay.context_processors import navigation as navigation_context
 
@@ -201,3 +203,23 @@ def test_kept_dashboard_fragments_follow_each_learners_numbers_and_show_nobody_e
     bens = pages["ben"].get("/?lang=sq").content.decode()
     assert "Përshëndetje, Ben!" in bens and "Ana" not in bens.replace("Analiz", "")
     assert 'data-testid="xp-total">0 XP' in bens and 'value="/?lang=sq"' in bens
+
+
+@pytest.mark.django_db
+def test_dashboard_offers_the_next_quest_then_says_the_map_is_done():
+    learner = UserFactory(birth_year=2000)
+    first = QuestFactory(title="Budget basics", description="Plan a week of pocket money.", xp_reward=30)
+    second = QuestFactory(title="Saving goals", xp_reward=40)
+    client = Client()
+    client.force_login(learner)
+
+    page = re.sub(r"\s+", " ", client.get("/").content.decode())
+    assert "1. Budget basics" in page and "Plan a week of pocket money." in page
+    assert f'href="/games/{first.slug}/"' in page and "+30 XP" in page
+
+    UserGame.objects.create(user=learner, game=first, best_score=90, completed_at="2026-01-01T00:00Z")
+    page = re.sub(r"\s+", " ", client.get("/?lang=sq").content.decode())
+    assert "2. Saving goals" in page and "+40 XP" in page and "Budget basics" not in page
+
+    UserGame.objects.create(user=learner, game=second, best_score=90, completed_at="2026-01-02T00:00Z")
+    assert "You have finished every quest on the map." in client.get("/?lang=en").content.decode()
