@@ -66,7 +66,8 @@ def nav_icon(name: str) -> SafeString:
 NAV_TEMPLATE = "_nav.html"
 # The navigation's HTML by (language, signed in, current destination): a few dozen at most. It
 # was half of every page's base template (`make bench`); only the log-out form's CSRF field is
-# the request's own (core.fragments.with_csrf).
+# the request's own (core.fragments.with_csrf). Its own memo rather than `core.fragments.kept`:
+# these three values decide it, and hashing the whole Navigation (lazy labels) cost 16 µs a page.
 _rendered: dict[tuple[str | None, bool, str | None], str] = {}
 
 
