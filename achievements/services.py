@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, Field, OuterRef, QuerySet, Subquery
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -340,26 +340,29 @@ STANDING = ("level", "streak_count", "longest_streak", "last_active_date", "stre
 
 
 @lru_cache(maxsize=1)
-def _counters_sql() -> str:
+def _counters_statement() -> tuple[str, list[Field]]:
     """The learner's row after an action: XP and coins moved by its amounts, the standing set.
 
     By hand, its text made once: every rewarded action runs it, and the ORM's update() cost
-    more to build than the statement takes to run.
+    more to build than the statement takes to run. Returns the SQL and the standing's fields.
     """
     qn = connection.ops.quote_name
-    column = {field.name: qn(field.column) for field in User._meta.concrete_fields}
+    fields = {field.name: field for field in User._meta.concrete_fields}
+    column = {name: qn(str(field.column)) for name, field in fields.items()}
     moved = [f"{column[name]} = {column[name]} + %s" for name in ("xp", "coins")]
     sets = ", ".join([*moved, *(f"{column[name]} = %s" for name in STANDING)])
-    return f"UPDATE {qn(User._meta.db_table)} SET {sets} WHERE {column['id']} = %s"  # noqa: S608 - names only
+    sql = f"UPDATE {qn(User._meta.db_table)} SET {sets} WHERE {column['id']} = %s"  # noqa: S608 - names only
+    return sql, [fields[name] for name in STANDING]
 
 
 def _flush(action: Action) -> None:
     """Write what the action changed: the learner's row, their stats, the boards. Once per action."""
     locked = action.locked
     if action.dirty:
-        standing = [User._meta.get_field(name).get_db_prep_save(getattr(locked, name), connection) for name in STANDING]
+        sql, fields = _counters_statement()
+        standing = [field.get_db_prep_save(getattr(locked, field.attname), connection) for field in fields]
         with connection.cursor() as cursor:
-            cursor.execute(_counters_sql(), [action.xp, action.coins, *standing, locked.pk])
+            cursor.execute(sql, [action.xp, action.coins, *standing, locked.pk])
     if action.granted:
         now = timezone.now()
         if action.xp_at is not None:
