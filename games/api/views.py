@@ -48,7 +48,7 @@ def attempt_response(result: services.AttemptResult) -> dict:
         "score": result.attempt.score,
         "passed": result.attempt.passed,
         "first_time": result.first_time,
-        "results": s.QuestionResultSerializer(result.score.results if result.score else [], many=True).data,
+        "results": rows_of(s.QuestionResultSerializer).many(result.score.results if result.score else []),
         "rewards": result.rewards.as_dict(),
     }
 
