@@ -113,7 +113,12 @@ def todays_daily_quests(*, user: User) -> list[DailyQuest]:
     One query: the active templates and today's quests' templates, each with the learner's
     quest for today (if stored) and whether anything is up for review.
     """
-    day = today_for(user)
+    return daily_quests_on(user=user, day=today_for(user))
+
+
+def daily_quests_on(*, user: User, day: date) -> list[DailyQuest]:
+    """The learner's quests of `day` as stored, or (none stored yet) the three the day's first
+    activity will create, unsaved: one query (`todays_daily_quests`, and that first activity)."""
     rows = _templates_with_reviews.rows(user.pk, day)
     return _todays(rows, user=user, day=day, has_reviews=any(getattr(t, "reviews", False) for t in rows))
 

@@ -542,11 +542,9 @@ def ensure_daily_quests(*, user: User, day) -> list[DailyQuest]:
     Reads (`selectors.todays_daily_quests`) never create them; the choice is deterministic,
     so what a learner saw before is what gets created. Caller holds the user lock.
     """
-    existing = _quests_on.rows(user.pk, day)
-    if existing:
-        return existing
-    chosen = selectors.daily_templates_for(user_id=user.pk, day=day)
-    quests = [DailyQuest(user=user, date=day, template=template) for template in chosen]
+    quests = selectors.daily_quests_on(user=user, day=day)
+    if not quests or quests[0].pk is not None:
+        return quests  # stored (or no active templates at all)
     created = dict(
         _insert_new(
             DailyQuest,

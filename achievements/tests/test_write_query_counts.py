@@ -95,7 +95,7 @@ def quest(rules):
     return make_game(single=2, number=1, factory=QuestFactory, position=1, xp_reward=100, coin_reward=20)
 
 
-def test_a_first_pass_takes_at_most_25_statements_however_long_the_history(quest):
+def test_a_first_pass_takes_at_most_22_statements_however_long_the_history(quest):
     answers = correct_answers(quest)
 
     def first_pass(user, _):
@@ -105,7 +105,7 @@ def test_a_first_pass_takes_at_most_25_statements_however_long_the_history(quest
 
     short, long = counts(lambda user: None, first_pass)
     assert short == long
-    assert long <= 25
+    assert long <= 22  # the scale issue's ceiling is 25; the day's new quests cost one read, not three
 
 
 def test_a_failed_attempt_is_flat(quest):
@@ -138,7 +138,7 @@ def test_finishing_a_step_by_step_play_is_flat(quest):
 
     short, long = counts(play, finish)
     assert short == long
-    assert long <= 24  # a first pass, with the stored attempt locked and updated
+    assert long <= 23  # a first pass, with the stored attempt locked and updated
 
 
 def test_the_report_that_completes_a_video_is_flat(rules):
