@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from games import selectors
 from games.models import UserGame
@@ -88,6 +89,21 @@ def test_a_learner_who_never_finished_the_hidden_quest_is_not_locked_out(learner
     set_published(games=[middle], published=True)
     states = {step.game.pk: step.state for step in selectors.storyline_for(user=learner)}
     assert states == {first.pk: selectors.COMPLETED, middle.pk: selectors.AVAILABLE, last.pk: selectors.COMPLETED}
+    assert selectors.next_quest(user=learner).game == middle  # the first open one, though a later one is done
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_the_next_quest_is_the_storylines_first_open_one_in_one_query(learner, django_assert_num_queries, count):
+    games = [make_game(single=1, factory=QuestFactory, position=n) for n in range(1, count + 1)]
+    for game in games[: count // 2]:
+        submit_attempt(user=learner, game=game, answers=correct_answers(game))
+    # The last one done too (before an editor moved it to the end, say): the first open one still leads.
+    UserGame.objects.create(user=learner, game=games[-1], best_score=100, completed_at=timezone.now())
+    with django_assert_num_queries(1):
+        found = selectors.next_quest(user=learner)
+    expected = next(step for step in selectors.storyline_for(user=learner) if step.state == selectors.AVAILABLE)
+    assert (found.position, found.game, found.state) == (expected.position, games[count // 2], selectors.AVAILABLE)
+    assert found.best_score is None and found.game.title == games[count // 2].title
 
 
 def _shape(game):
