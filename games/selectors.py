@@ -190,8 +190,15 @@ def _steps_with_plays(user_id: int) -> QuerySet[QuestStep]:
 
 _storyline = Prepared(_steps, catalogue=True)
 _storyline_with_plays = Prepared(_steps_with_plays, int, catalogue=True)
-# The next quest is the first step not done: every step before it is done, so it is the open one.
-_first_not_done = Prepared(lambda user_id: _steps_with_plays(user_id).filter(done=False)[:1], int, catalogue=True)
+
+
+def _first_not_done(user_id: int) -> QuerySet[Any]:
+    """The next quest: the first step not done (every step before it is done, so it is the open one)."""
+    steps: QuerySet[Any] = _steps_with_plays(user_id)  # `done` is an annotation: no model field to check
+    return steps.filter(done=False)[:1]
+
+
+_next_step = Prepared(_first_not_done, int, catalogue=True)
 
 
 def storyline_for(*, user: User) -> list[StoryStep]:
@@ -210,7 +217,7 @@ def next_quest(*, user: User) -> StoryStep | None:
     """The quest open to the learner next (None: the line is done). One row, not the whole line."""
     if not user.is_authenticated:
         return next((step for step in storyline_for(user=user) if step.state == AVAILABLE), None)
-    step = _first_not_done.first(user.pk)
+    step = _next_step.first(user.pk)
     return None if step is None else StoryStep(step.position, step.game, AVAILABLE, step.best)
 
 
