@@ -31,19 +31,17 @@ from .models import (
 DAILY_QUESTS_PER_DAY = 3
 
 
-_active_templates = Prepared(lambda: DailyQuestTemplate.objects.filter(active=True), catalogue=True)
-
-
 def daily_templates_for(*, user_id: int, day: date, has_reviews: bool | None = None) -> list[DailyQuestTemplate]:
-    """Three active templates, the same ones for a learner all day: a hash orders them.
+    """Three active templates, the same ones for a learner all day: a hash orders them. The
+    choice `daily_quests_on` makes before any quest of the day is stored, from the same read.
 
     A review quest is offered only to a learner with something to review that day
-    (`has_reviews`, asked of the database when not given).
+    (`has_reviews`, read with the templates when not given).
     """
-    templates = _active_templates.rows()
-    if has_reviews is None and any(t.metric == metrics.REVIEWS_DONE for t in templates):
-        has_reviews = _has_reviews_on(user_id=user_id, day=day)
-    return _choose(templates, user_id=user_id, day=day, has_reviews=bool(has_reviews))
+    rows = _templates_with_reviews.rows(user_id, day)
+    if has_reviews is None:
+        has_reviews = any(getattr(t, "reviews", False) for t in rows)
+    return _choose([t for t in rows if t.active], user_id=user_id, day=day, has_reviews=has_reviews)
 
 
 def _choose(
@@ -63,14 +61,6 @@ def _reviews_on(*, user_id: int, day: date) -> QuerySet[ReviewItem]:
     return ReviewItem.objects.filter(user_id=user_id, retired_at__isnull=True).filter(
         Q(due_on__lte=day) | Q(reviewed_on=day)
     )
-
-
-# Asked by each first activity of a learner's day (daily_templates_for): compiled once (core.prepared).
-_a_review_on = Prepared(lambda user_id, day: _reviews_on(user_id=user_id, day=day).only("pk")[:1], int, date)
-
-
-def _has_reviews_on(*, user_id: int, day: date) -> bool:
-    return _a_review_on.first(user_id, day) is not None
 
 
 def today_for(user: User) -> date:
