@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import cpu
 import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.env import Environment
@@ -125,7 +126,9 @@ def run_round(environment: Environment, spec: dict) -> dict:
     assert runner is not None
     environment.stats.reset_all()
     runner.start(JOB["clients"], spawn_rate=JOB["clients"] * 10)
+    spent, machine = cpu.cpu_seconds(spec["pid"]), cpu.machine_ticks()
     gevent.sleep(spec.get("seconds", JOB["seconds"]))
+    spent_after, machine_after = cpu.cpu_seconds(spec["pid"]), cpu.machine_ticks()
     runner.stop()
     total = environment.stats.total
     answered = max(total.num_requests - total.num_failures, 0)
@@ -139,6 +142,9 @@ def run_round(environment: Environment, spec: dict) -> dict:
         "queries_per_request": COUNTS["queries"] / COUNTS["counted"] if COUNTS["counted"] else None,
         "bytes_per_response": COUNTS["bytes"] / answered if answered else None,
         "worker_rss_mib": workers_rss_mib(spec["pid"]),
+        # The two readings bracket the round's requests (all but the few still in flight at its end).
+        "cpu_ms": cpu.per_request(spent, spent_after, total.num_requests),
+        "machine": cpu.shares(machine, machine_after),
         "max_ms": round(COUNTS["max_ms"]),
         "over_1s": COUNTS["slow"],
         "slow": list(SLOW) if spec.get("mix") else [],

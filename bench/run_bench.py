@@ -321,12 +321,28 @@ def run_phase(config: dict, server: Server, targets: list[str], plan_path: Path,
         )
     if not out.exists():
         sys.exit(f"bench: the load generator wrote no figures; see {WORK / f'locust-{name}.log'}")
-    figures = json.loads(out.read_text())
-    for index in range(1, len(figures), 2):  # each target between its two floor rounds
+    return with_ratios(json.loads(out.read_text()))
+
+
+def with_ratios(figures: list[dict]) -> list[dict]:
+    """Each target's ratio to the mean of the floor rounds either side of it: requests per second
+    (the measure), and CPU per request over all processes (what the machine's noise does not move)."""
+    for index in range(1, len(figures), 2):
         before, row, after = figures[index - 1], figures[index], figures[index + 1]
         row["floor_rps"] = (before["rps"] + after["rps"]) / 2
         row["ratio"] = row["rps"] / row["floor_rps"] if row["floor_rps"] else None
+        floor_cpu = [f["cpu_ms"]["total"] for f in (before, after) if f.get("cpu_ms")]
+        spent = (row.get("cpu_ms") or {}).get("total")
+        row["cpu_ratio"] = statistics.mean(floor_cpu) / spent if floor_cpu and spent else None
     return figures
+
+
+def mean_cpu(rounds: list[dict]) -> dict[str, float] | None:
+    """The floor rounds' CPU per request, role by role."""
+    readings = [r["cpu_ms"] for r in rounds if r.get("cpu_ms")]
+    if not readings:
+        return None
+    return {role: round(statistics.mean(r[role] for r in readings), 3) for role in readings[0]}
 
 
 def soak_summary(figures: dict, rebuild: dict) -> dict:
@@ -413,13 +429,17 @@ def machine() -> dict:
 
 
 def table(result: dict) -> str:
-    header = "| endpoint | req/s | p50 ms | p99 ms | errors | queries/req | worker RSS MiB | × floor |"
-    lines = [header, "|" + " --- |" * 8]
+    header = (
+        "| endpoint | req/s | p50 ms | p99 ms | errors | queries/req | worker RSS MiB | "
+        "CPU ms/req: app · PG · Redis · load | × floor | × floor by CPU |"
+    )
+    lines = [header, "|" + " --- |" * 10]
     for row in result["rows"]:
         lines.append(
             f"| {row['target']} | {show(row['rps'])} | {show(row['p50_ms'])} | {show(row['p99_ms'])} | "
             f"{row['errors']}/{row['requests']} | {show(row['queries_per_request'], '{:.1f}')} | "
-            f"{show(row['worker_rss_mib'])} | {show(row.get('ratio'), '{:.2f}')} |"
+            f"{show(row['worker_rss_mib'])} | {cpu_split(row.get('cpu_ms'))} | {show(row.get('ratio'), '{:.2f}')} | "
+            f"{show(row.get('cpu_ratio'), '{:.2f}')} |"
         )
     idle = [
         f"{name}: {figures['worker_rss_mib']:.0f} MiB RSS (PSS {figures['worker_pss_mib']:.0f}, "
@@ -446,6 +466,13 @@ def table(result: dict) -> str:
 
 def show(value, pattern="{:.0f}"):
     return "–" if value is None else pattern.format(value)
+
+
+def cpu_split(spent: dict | None) -> str:
+    """'2.41: 1.62 · 0.31 · 0.09 · 0.39', the total then each role's share, in ms per request."""
+    if not spent:
+        return "–"
+    return f"{spent['total']:.2f}: " + " · ".join(f"{spent[role]:.2f}" for role in ("app", "postgres", "redis", "load"))
 
 
 def main() -> None:
@@ -523,7 +550,9 @@ def main() -> None:
                 "p99_ms": max(f["p99_ms"] for f in floors if f["p99_ms"] is not None),
                 "queries_per_request": statistics.mean(f["queries_per_request"] or 0 for f in floors),
                 "worker_rss_mib": max(f["worker_rss_mib"] for f in floors),
+                "cpu_ms": mean_cpu(floors),
                 "ratio": 1.0,
+                "cpu_ratio": 1.0,
             }
         )
     result = {

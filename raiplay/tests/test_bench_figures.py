@@ -1,12 +1,15 @@
-"""bench/run_bench.py's figures: the workers' memory from /proc, the soak's summary, the soak's mix."""
+"""bench/run_bench.py's figures: the workers' memory and each round's CPU from /proc, the soak's
+summary, the soak's mix, the ratios to the floor."""
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
+import cpu
 import run_bench  # bench/ is a folder of scripts, not a package: imported from its path
 import targets
 
@@ -95,3 +98,99 @@ def test_every_bench_target_has_a_route():
 def test_server_memory_reads_this_process_as_a_master_without_workers():
     summary = run_bench.server_memory(__import__("os").getpid())
     assert summary["server_pss_mib"] > 0
+
+
+def _process(root: Path, pid: int, name: str, parent: int, ticks: tuple[int, int, int, int]) -> None:
+    """A /proc/PID/stat as Linux writes it: utime, stime, cutime and cstime are fields 14 to 17."""
+    (root / str(pid)).mkdir()
+    before = ["S", str(parent), *["0"] * 9]  # state, ppid, then pgrp … majflt, cmajflt
+    after = ["20", "0", "1", "0", "100"]  # priority, nice, threads, itrealvalue, starttime
+    fields = " ".join([*before, *map(str, ticks), *after])
+    (root / str(pid) / "stat").write_text(f"{pid} ({name}) {fields}\n")
+
+
+def test_cpu_goes_to_the_server_its_workers_the_database_redis_and_the_load_generator(tmp_path):
+    _process(tmp_path, 100, "gunicorn", 1, (10, 5, 300, 100))  # the master: and two recycled workers' time
+    _process(tmp_path, 101, "gunicorn", 100, (200, 100, 0, 0))
+    _process(tmp_path, 102, "python3.13", 100, (50, 50, 0, 0))  # a worker by any name
+    _process(tmp_path, 200, "postgres", 1, (10, 10, 80, 0))  # the postmaster, with exited backends
+    _process(tmp_path, 201, "postgres", 200, (40, 60, 0, 0))
+    _process(tmp_path, 300, "redis-server", 1, (7, 3, 0, 0))
+    _process(tmp_path, 400, "python3.13", 1, (30, 20, 0, 0))  # the load generator
+    _process(tmp_path, 500, "sshd", 1, (999, 999, 0, 0))  # anything else is not counted
+    (tmp_path / "self").mkdir()  # /proc's other entries are skipped
+    spent = cpu.cpu_seconds(100, me=400, proc=tmp_path)
+    assert spent == {
+        role: ticks / cpu.TICKS for role, ticks in {"app": 815, "postgres": 200, "redis": 10, "load": 50}.items()
+    }
+
+
+def test_a_process_gone_between_listing_and_reading_is_skipped(tmp_path):
+    (tmp_path / "7").mkdir()  # no stat file: it exited
+    assert cpu.cpu_seconds(1, me=2, proc=tmp_path) == dict.fromkeys(cpu.ROLES, 0.0)
+
+
+def test_cpu_per_request_and_the_machines_idle_and_stolen_shares(tmp_path):
+    before = {"app": 10.0, "postgres": 2.0, "redis": 0.5, "load": 3.0}
+    after = {"app": 13.0, "postgres": 2.6, "redis": 0.6, "load": 3.9}
+    assert cpu.per_request(before, after, 1000) == {
+        "app": 3.0,
+        "postgres": 0.6,
+        "redis": 0.1,
+        "load": 0.9,
+        "total": 4.6,
+    }
+    assert cpu.per_request(before, after, 0) is None
+    (tmp_path / "stat").write_text("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3\n")
+    start = cpu.machine_ticks(tmp_path)
+    assert start == {"all": 1000, "idle": 850, "steal": 0}
+    (tmp_path / "stat").write_text("cpu  250 0 100 850 50 0 0 50 0 0\n")
+    assert cpu.shares(start, cpu.machine_ticks(tmp_path)) == {"idle": 0.167, "steal": 0.167}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc")
+def test_this_process_cpu_is_read_from_proc_as_the_load_generators():
+    before = cpu.cpu_seconds(-1)
+    started = time.process_time()
+    while time.process_time() - started < 0.2:  # busy: CPU time, whatever the machine's load
+        sum(range(1000))
+    spent = cpu.cpu_seconds(-1)["load"] - before["load"]
+    assert 0.15 <= spent <= 0.3 + 2 / cpu.TICKS
+
+
+def test_each_target_is_compared_with_the_floor_rounds_either_side_by_rate_and_by_cpu():
+    def reading(rps: float, total: float | None) -> dict:
+        return {"rps": rps, "cpu_ms": None if total is None else {"total": total}}
+
+    figures = run_bench.with_ratios(
+        [
+            reading(1000, 1.0),
+            {"target": "a", **reading(400, 2.5)},
+            reading(1200, 1.5),
+            reading(800, None),
+            reading(900, 1.0),
+        ]
+    )
+    assert figures[1]["floor_rps"] == 1100
+    assert figures[1]["ratio"] == pytest.approx(400 / 1100)
+    assert figures[1]["cpu_ratio"] == pytest.approx(1.25 / 2.5)
+    assert figures[3]["cpu_ratio"] is None  # a round without a reading has no CPU ratio
+
+
+def test_the_table_shows_each_roles_cpu_per_request():
+    row = {
+        "target": "users/me",
+        "rps": 600.0,
+        "p50_ms": 20,
+        "p99_ms": 90,
+        "errors": 0,
+        "requests": 9000,
+        "queries_per_request": 2.0,
+        "worker_rss_mib": 99.0,
+        "cpu_ms": {"app": 2.0, "postgres": 0.3, "redis": 0.0, "load": 0.4, "total": 2.7},
+        "ratio": 0.45,
+        "cpu_ratio": 0.5,
+    }
+    text = run_bench.table({"rows": [row, {**row, "target": "old", "cpu_ms": None, "cpu_ratio": None}]})
+    assert "| users/me | 600 | 20 | 90 | 0/9000 | 2.0 | 99 | 2.70: 2.00 · 0.30 · 0.00 · 0.40 | 0.45 | 0.50 |" in text
+    assert "| old | 600 | 20 | 90 | 0/9000 | 2.0 | 99 | – | 0.45 | – |" in text
