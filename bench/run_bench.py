@@ -7,9 +7,11 @@
 3. Credentials made here, not through the API: 16 learners with a game history (a JWT and a
    session cookie each), and fresh learners' JWTs for first passes of quest 1.
 4. Rounds of BENCH_SECONDS with BENCH_CLIENTS (16) simultaneous clients (locust, headless, a
-   second process): floor, route, floor, route, …, floor. A route's ratio is its requests per
-   second over the mean of the two floor rounds around it. The leaderboard rounds run again
-   against a second gunicorn whose REDIS_URL is a closed port: the database fallback.
+   second process): floor, route, floor, route, …, floor, each route's round cut into
+   BENCH_SLICES (5) slices of at least 3 s with a floor slice before each and after the last.
+   A route's ratio is its requests per second over the mean of those floor slices. The
+   leaderboard rounds run again against a second gunicorn whose REDIS_URL is a closed port:
+   the database fallback.
 5. The workers' memory at idle: right after the server starts and has answered one request of
    each kind (every GET target and a login), the largest worker's RSS (what the rounds report
    under load too; it counts pages shared with the master in full), PSS and USS, and the whole
@@ -18,13 +20,15 @@
    mixing every chosen GET target, while `manage.py rebuild_leaderboards` runs in a separate
    process from its midpoint: the slowest request, how many took over 1 s (during the rebuild
    and in all), the errors. BENCH_SECONDS=0 runs the soak alone, without rounds.
-7. One table on stdout, and bench/results/latest.json (plus a copy named by the time).
+7. Each round's CPU per request, by process (bench/cpu.py: the app server, PostgreSQL, Redis,
+   the load generator), and each route's ratio to the floor by that CPU beside its ratio by rate.
+8. One table on stdout, and bench/results/latest.json (plus a copy named by the time).
 
 Environment: DATABASE_URL (PostgreSQL) and REDIS_URL (required), BENCH_USERS (1000000),
 BENCH_SECONDS (20), BENCH_CLIENTS (16), BENCH_PORT (8790; the Redis-down server uses the next
 port), BENCH_TARGETS (a comma-separated subset of the target names, for a quick look),
 BENCH_RESULTS (where the JSON goes; CI's smoke writes elsewhere than the committed result),
-BENCH_SOAK_SECONDS (0: no soak).
+BENCH_SOAK_SECONDS (0: no soak), BENCH_SLICES (5; 1: one round of each).
 """
 
 import json
@@ -48,6 +52,7 @@ VENV_BIN = REPO / ".venv" / "bin"
 RESULTS = Path(os.environ.get("BENCH_RESULTS") or REPO / "bench" / "results")
 WORK = REPO / ".bench"
 CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every Redis call fails at once
+MIN_SLICE_SECONDS = 3  # shorter, and starting and stopping the clients would weigh on the figures
 
 TARGETS = [
     "auth/login",
@@ -89,6 +94,7 @@ def settings_from_env() -> dict:
         "redis": redis_url,
         "users": int(os.environ.get("BENCH_USERS", 1_000_000)),
         "seconds": int(os.environ.get("BENCH_SECONDS", 20)),
+        "slices": int(os.environ.get("BENCH_SLICES", 5)),
         "clients": int(os.environ.get("BENCH_CLIENTS", 16)),
         "port": int(os.environ.get("BENCH_PORT", 8790)),
         "soak_seconds": int(os.environ.get("BENCH_SOAK_SECONDS", 0)),
@@ -288,15 +294,22 @@ def prepare(config: dict, plan_path: Path) -> dict:
     return plan
 
 
+def slices_per_round(config: dict) -> int:
+    """How many slices a target's round is cut into: BENCH_SLICES, each at least MIN_SLICE_SECONDS."""
+    return max(1, min(config["slices"], config["seconds"] // MIN_SLICE_SECONDS))
+
+
 def run_phase(config: dict, server: Server, targets: list[str], plan_path: Path, name: str) -> list[dict]:
-    """floor, target, floor, target, …, floor against one server, by one load-generator process."""
+    """The floor rounds and each target's combined round against one server, by one load-generator
+    process: floor, target, floor, target, …, floor, each target's round cut into slices."""
     suffix = " [redis down]" if name == "down" else ""
+    slices = slices_per_round(config)
+    seconds = config["seconds"] / slices
     rounds: list[dict] = []
     for target in targets:
-        rounds += [{"target": "floor" + suffix}, {"target": target}]
+        rounds += [{"target": "floor" + suffix}, {"target": target}] * slices
     rounds.append({"target": "floor" + suffix})
-    for spec in rounds:
-        spec.update(url=server.url, pid=server.process.pid)
+    rounds = [{**spec, "url": server.url, "pid": server.process.pid, "seconds": seconds} for spec in rounds]
     job = WORK / f"job-{name}.json"
     out = WORK / f"figures-{name}.json"
     out.unlink(missing_ok=True)
@@ -321,20 +334,72 @@ def run_phase(config: dict, server: Server, targets: list[str], plan_path: Path,
         )
     if not out.exists():
         sys.exit(f"bench: the load generator wrote no figures; see {WORK / f'locust-{name}.log'}")
-    return with_ratios(json.loads(out.read_text()))
+    return with_ratios(json.loads(out.read_text()), slices)
 
 
-def with_ratios(figures: list[dict]) -> list[dict]:
-    """Each target's ratio to the mean of the floor rounds either side of it: requests per second
-    (the measure), and CPU per request over all processes (what the machine's noise does not move)."""
-    for index in range(1, len(figures), 2):
-        before, row, after = figures[index - 1], figures[index], figures[index + 1]
-        row["floor_rps"] = (before["rps"] + after["rps"]) / 2
+def with_ratios(figures: list[dict], slices: int = 1) -> list[dict]:
+    """The floor rounds, then each target's slices as one round with its ratio to the floor rounds
+    among and around them: by requests per second (the measure), and by CPU per request.
+
+    The machine's speed drifts over tens of seconds (the floor's own CPU per request moved by
+    up to 1.8x between rounds of one run, with nothing stolen): short slices of floor and target
+    in turn see the same machine, where one long round of each may not.
+    """
+    floors = figures[0::2]
+    rows = []
+    for start in range(0, len(figures) - 1, 2 * slices):
+        around = figures[start : start + 2 * slices + 1 : 2]
+        row = combined(figures[start + 1 : start + 2 * slices : 2])
+        row["floor_rps"] = statistics.mean(f["rps"] for f in around)
         row["ratio"] = row["rps"] / row["floor_rps"] if row["floor_rps"] else None
-        floor_cpu = [f["cpu_ms"]["total"] for f in (before, after) if f.get("cpu_ms")]
+        floor_cpu = [f["cpu_ms"]["total"] for f in around if f.get("cpu_ms")]
         spent = (row.get("cpu_ms") or {}).get("total")
         row["cpu_ratio"] = statistics.mean(floor_cpu) / spent if floor_cpu and spent else None
-    return figures
+        rows.append(row)
+    return floors + rows
+
+
+def _weighted(parts: list[dict], read) -> float | None:
+    """The requests-weighted mean of read(part) over the parts that have it."""
+    pairs = [(read(part), part["requests"]) for part in parts if read(part) is not None and part["requests"]]
+    weight = sum(count for _value, count in pairs)
+    return sum(value * count for value, count in pairs) / weight if weight else None
+
+
+def combined(parts: list[dict]) -> dict:
+    """A target's slices as one round: counts summed, rates averaged (the slices are as long as
+    each other), the median slice's p50, the worst slice's p99 and slowest request."""
+    if len(parts) == 1:
+        return dict(parts[0])
+    cpu_ms = None
+    if all(part.get("cpu_ms") for part in parts):
+        cpu_ms = {
+            role: round(_weighted(parts, lambda p, r=role: p["cpu_ms"][r]) or 0.0, 3) for role in parts[0]["cpu_ms"]
+        }
+    p50s = [part["p50_ms"] for part in parts if part.get("p50_ms") is not None]
+    p99s = [part["p99_ms"] for part in parts if part.get("p99_ms") is not None]
+    return {
+        "target": parts[0]["target"],
+        "slices": len(parts),
+        "requests": sum(part["requests"] for part in parts),
+        "errors": sum(part["errors"] for part in parts),
+        "rps": statistics.mean(part["rps"] for part in parts),
+        "p50_ms": statistics.median(p50s) if p50s else None,
+        "p99_ms": max(p99s, default=None),
+        "queries_per_request": _weighted(parts, lambda part: part.get("queries_per_request")),
+        "bytes_per_response": _weighted(parts, lambda part: part.get("bytes_per_response")),
+        "worker_rss_mib": max(part["worker_rss_mib"] for part in parts),
+        "cpu_ms": cpu_ms,
+        "machine": (
+            {share: round(statistics.mean(part["machine"][share] for part in parts), 3) for share in ("idle", "steal")}
+            if all(part.get("machine") for part in parts)
+            else None
+        ),
+        "max_ms": max(part.get("max_ms", 0) for part in parts),
+        "over_1s": sum(part.get("over_1s", 0) for part in parts),
+        "slow": [slow for part in parts for slow in part.get("slow", [])],
+        "error_samples": [sample for part in parts for sample in part.get("error_samples", [])][:3],
+    }
 
 
 def mean_cpu(rounds: list[dict]) -> dict[str, float] | None:

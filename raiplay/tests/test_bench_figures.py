@@ -158,23 +158,67 @@ def test_this_process_cpu_is_read_from_proc_as_the_load_generators():
     assert 0.15 <= spent <= 0.3 + 2 / cpu.TICKS
 
 
-def test_each_target_is_compared_with_the_floor_rounds_either_side_by_rate_and_by_cpu():
-    def reading(rps: float, total: float | None) -> dict:
-        return {"rps": rps, "cpu_ms": None if total is None else {"total": total}}
+def _slice(target: str, rps: float, total: float | None, **figures) -> dict:
+    spent = None if total is None else {"app": total, "postgres": 0.0, "redis": 0.0, "load": 0.0, "total": total}
+    return {
+        "target": target,
+        "rps": rps,
+        "requests": int(rps * 3),
+        "errors": 0,
+        "p50_ms": 10,
+        "p99_ms": 50,
+        "worker_rss_mib": 100.0,
+        "cpu_ms": spent,
+        "machine": {"idle": 0.0, "steal": 0.0},
+        **figures,
+    }
 
+
+def test_each_target_is_compared_with_the_floor_rounds_either_side_by_rate_and_by_cpu():
     figures = run_bench.with_ratios(
         [
-            reading(1000, 1.0),
-            {"target": "a", **reading(400, 2.5)},
-            reading(1200, 1.5),
-            reading(800, None),
-            reading(900, 1.0),
+            _slice("floor", 1000, 1.0),
+            _slice("a", 400, 2.5),
+            _slice("floor", 1200, 1.5),
+            _slice("b", 800, None),
+            _slice("floor", 900, 1.0),
         ]
     )
-    assert figures[1]["floor_rps"] == 1100
-    assert figures[1]["ratio"] == pytest.approx(400 / 1100)
-    assert figures[1]["cpu_ratio"] == pytest.approx(1.25 / 2.5)
-    assert figures[3]["cpu_ratio"] is None  # a round without a reading has no CPU ratio
+    assert [row["target"] for row in figures] == ["floor", "floor", "floor", "a", "b"]
+    a, b = figures[3:]
+    assert a["floor_rps"] == 1100
+    assert a["ratio"] == pytest.approx(400 / 1100)
+    assert a["cpu_ratio"] == pytest.approx(1.25 / 2.5)
+    assert b["floor_rps"] == 1050
+    assert b["cpu_ratio"] is None  # a round without a reading has no CPU ratio
+
+
+def test_a_targets_slices_are_one_round_against_the_floor_slices_among_and_around_them():
+    floor = [_slice("floor", rps, 1.0) for rps in (1000, 1400, 1300, 600, 800)]
+    a = [_slice("a", 400, 2.0, p50_ms=10, p99_ms=80, queries_per_request=2.0), _slice("a", 600, 3.0, p50_ms=20)]
+    b = [_slice("b", 300, 4.0, max_ms=1200, over_1s=1), _slice("b", 200, 4.0, error_samples=["500: boom"])]
+    figures = run_bench.with_ratios([floor[0], a[0], floor[1], a[1], floor[2], b[0], floor[3], b[1], floor[4]], 2)
+    assert len(figures) == 7  # the five floor slices, then a and b
+    row_a, row_b = figures[5:]
+    assert row_a["slices"] == 2
+    assert row_a["requests"] == 3000
+    assert row_a["rps"] == 500
+    assert row_a["floor_rps"] == pytest.approx((1000 + 1400 + 1300) / 3)  # before, between and after its slices
+    assert row_a["ratio"] == pytest.approx(500 / row_a["floor_rps"])
+    assert row_a["p50_ms"] == 15
+    assert row_a["p99_ms"] == 80  # the worst slice's
+    assert row_a["queries_per_request"] == 2.0  # the slices that counted
+    assert row_a["cpu_ms"]["total"] == pytest.approx((2.0 * 1200 + 3.0 * 1800) / 3000)  # weighted by requests
+    assert row_a["cpu_ratio"] == pytest.approx(1.0 / row_a["cpu_ms"]["total"])
+    assert row_b["floor_rps"] == pytest.approx((1300 + 600 + 800) / 3)
+    assert (row_b["max_ms"], row_b["over_1s"], row_b["error_samples"]) == (1200, 1, ["500: boom"])
+
+
+def test_slices_are_at_least_three_seconds_long():
+    assert run_bench.slices_per_round({"slices": 5, "seconds": 15}) == 5
+    assert run_bench.slices_per_round({"slices": 5, "seconds": 8}) == 2
+    assert run_bench.slices_per_round({"slices": 5, "seconds": 2}) == 1  # CI's smoke: one round each
+    assert run_bench.slices_per_round({"slices": 1, "seconds": 20}) == 1
 
 
 def test_the_table_shows_each_roles_cpu_per_request():
