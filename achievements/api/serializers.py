@@ -69,13 +69,23 @@ class AchievementProgressSerializer(AchievementSerializer):
         fields = [*AchievementSerializer.Meta.fields, "earned", "earned_at", "progress"]
 
     def to_representation(self, item):
-        data = rows_of(AchievementSerializer, catalogue=True).row(item.achievement)
-        data.update(
-            earned=item.earned,
-            earned_at=item.earned_at.isoformat() if item.earned_at else None,
-            progress={"current": item.current, "target": item.target},
-        )
-        return data
+        return progress_rows([item])[0]
+
+
+def progress_rows(items) -> list[dict]:
+    """`AchievementProgressSerializer(items, many=True).data`, with the language and time zone
+    read once for the list, not once an item (each is a context-local lookup)."""
+    rows = rows_of(AchievementSerializer, catalogue=True)
+    scope = rows.scope()
+    return [
+        {
+            **rows.row(item.achievement, scope),
+            "earned": item.earned,
+            "earned_at": item.earned_at.isoformat() if item.earned_at else None,
+            "progress": {"current": item.current, "target": item.target},
+        }
+        for item in items
+    ]
 
 
 class BadgeSerializer(serializers.ModelSerializer):

@@ -113,7 +113,7 @@ class PublicProfileView(generics.RetrieveAPIView):
 @permission_classes([AllowAny])
 def achievements(request):
     items = selectors.achievements_for(user=request.user)
-    return Response(s.AchievementProgressSerializer(items, many=True).data)
+    return Response(s.progress_rows(items))
 
 
 @extend_schema(responses={200: s.DailyQuestSerializer(many=True), 401: SIGNED_OUT}, tags=["achievements"])

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from achievements import services
-from achievements.api.serializers import DailyQuestSerializer
-from achievements.models import DailyQuest, DailyQuestTemplate, Reason, UserAchievement
+from achievements.api.serializers import AchievementSerializer, DailyQuestSerializer
+from achievements.models import Achievement, DailyQuest, DailyQuestTemplate, Reason, UserAchievement
 from achievements.selectors import today_for
 from conftest import client_for
 
@@ -41,6 +41,27 @@ def test_achievements_show_earned_and_progress_for_the_learner(learner, auth_api
         by_slug["five-games"]
     )
     assert first.pk != five.pk
+
+
+@pytest.mark.parametrize("language", ["en", "sq"])
+def test_each_achievement_is_drfs_own_serializer_output_then_the_learners_progress(learner, auth_api, language):
+    AchievementFactory(
+        slug="first-game", title_en="First game", title_sq="Loja e parë", metric="games_completed", threshold=1
+    )
+    AchievementFactory(slug="five-games", metric="games_completed", threshold=5)
+    play(learner, games=2)
+
+    body = auth_api.get(f"/api/v1/achievements/?lang={language}").json()
+
+    with translation.override(language):
+        catalogue = {a.slug: AchievementSerializer(a).data for a in Achievement.objects.filter(is_active=True)}
+    for item in body:
+        own = {key: item.pop(key) for key in ("earned", "earned_at", "progress")}
+        assert item == catalogue[item["slug"]]
+        assert own["earned"] == (own["earned_at"] is not None)
+    assert {item["slug"]: item["title"] for item in body}["first-game"] == {"en": "First game", "sq": "Loja e parë"}[
+        language
+    ]
 
 
 def test_secret_achievements_appear_only_once_earned(learner, auth_api):
