@@ -1,9 +1,11 @@
 """Where a round's CPU went, read from /proc: the app server, PostgreSQL, Redis, the load generator.
 
-Requests per second over the floor's is the bench's measure, and it moves with the machine: on
-this shared VM a round can lose a good part of its CPU to the neighbours (steal) and read as a
-regression with no change to the code. CPU time per request is not moved by steal, and split by
-process it says on which side of a socket a route's cost lies (our Python, or the database).
+Requests per second over the floor's is the bench's measure. Split by process, the CPU a round
+cost per request says on which side of a socket a route's cost lies (our Python, the database,
+Redis, or the load generator, which shares the cores), and the machine's idle and stolen shares
+say whether the round had the cores to itself. On this VM nothing much is stolen (under 1 %), yet
+the same floor costs 1.05 to 2.05 ms of CPU per request from one round to another: the machine's
+speed drifts, which is why run_bench.py takes floor and route in short slices, in turn.
 
 Each process counts its own time and its reaped children's (/proc/PID/stat utime, stime, cutime,
 cstime): PostgreSQL's postmaster holds the time of backends that exited, gunicorn's master that
