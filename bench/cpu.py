@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 ROLES = ("app", "postgres", "redis", "load")
-TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _stat(proc: Path) -> tuple[str, int, int] | None:
@@ -63,7 +63,7 @@ def cpu_seconds(server: int, *, me: int | None = None, proc: Path = Path("/proc"
 def machine_ticks(proc: Path = Path("/proc")) -> dict[str, int]:
     """The machine's CPU ticks so far: all, idle (with I/O wait) and stolen by the hypervisor."""
     values = [int(value) for value in (proc / "stat").read_text().splitlines()[0].split()[1:]]
-    values += [0] * (8 - len(values))  # steal is the 8th (kernels before 2.6.11 stop earlier)
+    # user, nice, system, idle, iowait, irq, softirq, steal (then guest time, already in user)
     return {"all": sum(values[:8]), "idle": values[3] + values[4], "steal": values[7]}
 
 
