@@ -16,13 +16,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .errors import Conflict, DomainError
 from .handlers import exception_handler
 from .models import IdempotencyKey
+from .renderers import JSONRenderer
 
 HEADER = "Idempotency-Key"
 MAX_LENGTH = 64

@@ -17,6 +17,7 @@ from accounts.models import User
 from achievements.api.serializers import LeaderboardSerializer
 from core.openapi import BAD_INPUT, BAD_QUERY, SIGNED_OUT, error
 from core.queries import validated_query
+from core.renderers import JSONRenderer
 
 from .. import joining, reports, selectors, services
 from ..models import Assignment
@@ -198,12 +199,12 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return renderers.JSONRenderer().render(data)
+        return JSONRenderer().render(data)
 
 
 class ProgressView(APIView):
     permission_classes = [IsAuthenticated]
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(
         parameters=[OpenApiParameter("format", enum=["json", "csv"], description="`csv`: one row per member.")],
@@ -230,7 +231,7 @@ class ProgressView(APIView):
     def handle_exception(self, exc):
         # Errors are JSON even when the CSV was asked for.
         response = super().handle_exception(exc)
-        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = "application/json"
         return response
 
