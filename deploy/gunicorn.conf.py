@@ -86,11 +86,16 @@ def when_ready(server) -> None:
 SHM = "/dev/shm"  # noqa: S108 — a tmpfs for heartbeat files, not a shared temp file
 worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 
-# Logs to stdout/stderr for the container runtime; the client address is nginx's X-Forwarded-For.
-accesslog = "-"
+# Logs to stdout/stderr for the container runtime. Each request is logged once, by the app
+# (core.logs: request id, learner id, status, time; LOG_FORMAT=json for the pipeline), so
+# gunicorn's own access line is off: it repeated that line in another format, cost each request
+# about as much as the rest of the logging (`make bench`), and wrote the query string, where
+# an OAuth callback carries its code. GUNICORN_ACCESS_LOG=- turns it back on, without the
+# query string; the client address is nginx's X-Forwarded-For.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 # No runtime control socket: containers are managed by their runtime, and $HOME is read-only.
 control_socket_disable = True

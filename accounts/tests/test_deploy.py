@@ -6,8 +6,11 @@ promise (services, headers, health checks); the Django side is run for real in s
 
 import re
 import secrets
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 import yaml
@@ -169,9 +172,55 @@ def test_gunicorn_takes_workers_from_the_environment(monkeypatch):
 
     assert config["workers"] == 3
     assert config["worker_class"] == "gthread"
-    assert config["accesslog"] == "-"
+    assert config["accesslog"] is None  # the app logs each request (core.logs)
     assert config["bind"] == "0.0.0.0:8000"
     assert config["timeout"] > 0
+
+
+def _served_once(tmp_path, **env: str) -> str:
+    """What gunicorn, as deploy/gunicorn.conf.py sets it up, prints for one request with a secret query."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), "raiplay.wsgi:application"],
+        cwd=BASE_DIR,
+        env=child_env(
+            DJANGO_DEBUG="1",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            WEB_CONCURRENCY="1",
+            GUNICORN_THREADS="1",
+            **env,
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health/?code=SECRET-CODE", timeout=5) as r:
+                    assert r.status == 200
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    return output
+
+
+def test_gunicorn_logs_each_request_once_and_never_its_query_string(tmp_path):
+    lines = [line for line in _served_once(tmp_path).splitlines() if "/api/v1/health/" in line]
+    assert len(lines) == 1 and " 200 " in lines[0], lines  # core.logs' line, not gunicorn's too
+    # Turned back on, gunicorn's own line leaves the query string (an OAuth callback's code) out too.
+    output = _served_once(tmp_path, GUNICORN_ACCESS_LOG="-")
+    lines = [line for line in output.splitlines() if "/api/v1/health/" in line]
+    assert len(lines) == 2, lines
+    assert "SECRET-CODE" not in output
 
 
 def test_dockerfile_builds_a_non_root_gunicorn_image_with_a_healthcheck():
