@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.template import engines
 from django.urls import get_resolver
 from django.utils.translation import trans_real
 
@@ -72,7 +73,31 @@ def test_warm_up_loads_the_urls_and_catalogs_without_connecting():
     # used one, it is still open here, so only the others can show a connection was made.
     closable = [c for c in connections.all() if not (c.vendor == "sqlite" and c.is_in_memory_db())]
     trans_real._translations.pop("sq", None)
+    get_resolver()._reverse_dict.pop("sq", None)
     wsgi.warm_up()  # no django_db mark: a query here fails the test
     assert all(connection.connection is None for connection in closable)
     assert get_resolver()._populated
     assert "sq" in trans_real._translations
+    assert {"en", "sq"} <= set(get_resolver()._reverse_dict)  # each language's URL maps
+
+
+READ = ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"]
+
+
+def test_warm_up_compiles_our_page_templates_where_templates_are_kept(settings):
+    from raiplay import wsgi
+
+    template = settings.TEMPLATES[0]
+
+    def loaders(chosen):
+        settings.TEMPLATES = [{**template, "APP_DIRS": False, "OPTIONS": {**template["OPTIONS"], "loaders": chosen}}]
+
+    loaders(READ)  # as under DEBUG: read afresh each time, nothing to keep
+    assert wsgi.compile_templates() == []
+    loaders([("django.template.loaders.cached.Loader", READ)])  # production's
+    names = wsgi.compile_templates()
+    assert {"dashboard.html", "base.html", "achievements/leaderboard.html", "games/play.html"} <= set(names)
+    assert not [name for name in names if name.startswith("admin/")]
+    assert "django/forms/widgets/input.html" not in names  # a library's own, not ours
+    loader = engines["django"].engine.template_loaders[0]
+    assert set(names) <= {template.origin.template_name for template in loader.get_template_cache.values()}
