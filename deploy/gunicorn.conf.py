@@ -88,9 +88,9 @@ worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 
 # Logs to stdout/stderr for the container runtime. Each request is logged once, by the app
 # (core.logs: request id, learner id, status, time; LOG_FORMAT=json for the pipeline), so
-# gunicorn's own access line is off: it repeated that line in another format, cost each request
-# about as much as the rest of the logging (`make bench`), and wrote the query string, where
-# an OAuth callback carries its code. GUNICORN_ACCESS_LOG=- turns it back on, without the
+# gunicorn's own access line is off: it repeated that line in another format, took about 3 % of
+# a busy worker's time (py-spy under `make bench`), and wrote the query string, where an OAuth
+# callback carries its code. GUNICORN_ACCESS_LOG=- turns it back on, without the
 # query string; the client address is nginx's X-Forwarded-For.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
