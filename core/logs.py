@@ -16,6 +16,9 @@ request_id: ContextVar[str] = ContextVar("request_id", default="-")
 logger = logging.getLogger("raiplay.request")
 
 INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")  # nginx's $request_id, a client's own trace id
+# Parts of a URL that are secrets: an email confirmation's or a password reset's key, a
+# guardian's consent link, a learner's reward code. The logged path has "…" in their place.
+SECRET_PARTS = frozenset({"key", "token", "code"})
 
 
 class RequestIdFilter(logging.Filter):
@@ -69,7 +72,7 @@ class RequestLogMiddleware:
         user = getattr(request, "user", None)
         fields = {
             "method": request.method,
-            "path": request.path,
+            "path": loggable_path(request),
             "status": status,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
             "user_id": user.pk if user is not None and user.is_authenticated else None,
@@ -79,3 +82,13 @@ class RequestLogMiddleware:
         logger.log(
             level, "%s %s %s %sms", fields["method"], fields["path"], status, fields["duration_ms"], extra=fields
         )
+
+
+def loggable_path(request) -> str:
+    """The request's path with the secrets its route names (SECRET_PARTS) left out."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name, value in match.kwargs.items() if match is not None else ():
+        if name in SECRET_PARTS and isinstance(value, str) and value:
+            path = path.replace(value, "…")
+    return path

@@ -52,6 +52,24 @@ def test_json_lines_hold_no_token_password_query_or_chat_text(auth_api, api, cap
         assert secret not in output
 
 
+def test_secrets_in_a_path_are_left_out_of_its_line(client, caplog):
+    secret = "s3cret-Link-9f8e7d"
+    paths = {
+        f"/consent/{secret}/": "/consent/…/",
+        f"/accounts/confirm-email/{secret}/": "/accounts/confirm-email/…/",
+        f"/accounts/password/reset/key/2-{secret}/": "/accounts/password/reset/key/2-…/",
+        f"/shop/codes/{secret}/": "/shop/codes/…/",
+        "/classes/7/code/": "/classes/7/code/",  # a route's own word, not a secret
+    }
+    with caplog.at_level(logging.INFO):
+        for path in paths:
+            client.get(path)
+
+    formatter = JsonFormatter()
+    assert [json.loads(formatter.format(r))["path"] for r in request_lines(caplog)] == list(paths.values())
+    assert secret not in "\n".join(formatter.format(record) for record in caplog.records)
+
+
 def test_an_expected_403_or_404_is_logged_without_a_traceback(auth_api, caplog):
     with caplog.at_level(logging.INFO):
         auth_api.get("/api/v1/chat/conversations/999999")
