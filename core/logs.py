@@ -11,6 +11,11 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 logger = logging.getLogger("raiplay.request")
@@ -86,9 +91,31 @@ class RequestLogMiddleware:
 
 def loggable_path(request) -> str:
     """The request's path with the secrets its route names (SECRET_PARTS) left out."""
-    path = request.path
     match = getattr(request, "resolver_match", None)
-    for name, value in match.kwargs.items() if match is not None else ():
+    return _without_secrets(request.path, match.kwargs if match is not None else {})
+
+
+def _without_secrets(path: str, kwargs: dict) -> str:
+    for name, value in kwargs.items():
         if name in SECRET_PARTS and isinstance(value, str) and value:
             path = path.replace(value, "…")
     return path
+
+
+def scrub_sentry_event(event: "Event", hint: "Hint") -> "Event":
+    """sentry-sdk's `before_send`: a crash report's URL without the secrets its route names, and
+    without its query string (where an OAuth callback carries its code)."""
+    from django.urls import Resolver404, resolve
+
+    request = event.get("request")
+    if isinstance(request, dict):
+        request.pop("query_string", None)
+        url = request.get("url")
+        if isinstance(url, str):
+            parts = urlsplit(url)
+            try:
+                kwargs = resolve(parts.path).kwargs
+            except Resolver404:
+                kwargs = {}
+            request["url"] = urlunsplit(parts._replace(path=_without_secrets(parts.path, kwargs), query=""))
+    return event

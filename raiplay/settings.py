@@ -403,12 +403,15 @@ LOGGING = {
 }
 
 # Optional error reporting: sentry-sdk when SENTRY_DSN is set. No personal data is sent
-# (no cookies, auth headers, user emails or request bodies).
+# (no cookies, auth headers, user emails, request bodies, local variables, query strings or
+# secrets from a URL's path).
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
     from sentry_sdk.integrations.redis import RedisIntegration
+
+    from core.logs import scrub_sentry_event
 
     sentry_sdk.init(
         dsn=SENTRY_DSN,
@@ -417,7 +420,11 @@ if SENTRY_DSN:
         auto_enabling_integrations=False,
         integrations=[DjangoIntegration(), RedisIntegration()],
         send_default_pii=False,
+        # A frame's local variables can hold what a learner wrote, their answers or a request
+        # whose URL carries a secret: none of it leaves. The stack trace itself still does.
+        include_local_variables=False,
         max_request_body_size="never",
+        before_send=scrub_sentry_event,  # no secret from a URL (core.logs)
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         environment=env("SENTRY_ENVIRONMENT", default="production" if not DEBUG else "development"),
     )

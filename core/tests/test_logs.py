@@ -120,6 +120,12 @@ settings.ALLOWED_HOSTS = ["*"]
 response = Client(raise_request_exception=False).post(
     "/api/v1/crash/", {"password": "hunter2-secret"}, HTTP_AUTHORIZATION="Bearer tok-very-secret"
 )
+# Through Django's WSGI handler, as under gunicorn: where sentry-sdk reads the URL and query string.
+from django.core.wsgi import get_wsgi_application
+from wsgiref.util import setup_testing_defaults
+environ = {"PATH_INFO": "/consent/guardian-link-secret/crash/", "QUERY_STRING": "code=oauth-code-secret"}
+setup_testing_defaults(environ)
+get_wsgi_application()(environ, lambda status, headers, exc_info=None: None)
 sentry_sdk.flush(5)
 print(response.status_code)
 """
@@ -141,6 +147,11 @@ print(response.status_code)
     assert "/api/v1/crash/" in sent
     assert "tok-very-secret" not in sent
     assert "hunter2-secret" not in sent
+    events = [json.loads(line) for line in sent.splitlines() if line.startswith("{") and '"request"' in line]
+    urls = [event["request"].get("url", "") for event in events]
+    assert any(url.endswith("/consent/…/crash/") for url in urls), urls  # the second crash, secrets left out
+    assert "guardian-link-secret" not in sent
+    assert "oauth-code-secret" not in sent
 
 
 def test_sentry_imports_only_the_integrations_we_use():
